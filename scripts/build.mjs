@@ -1,0 +1,63 @@
+// Builds everything: generates the kernel source, compiles both wasm builds with
+// AssemblyScript, then bundles the TypeScript entries with the wasm inlined.
+//   node scripts/build.mjs              build
+//   node scripts/build.mjs --if-needed  build only when a source is newer than the outputs
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+process.chdir(root);
+
+/** Entry points bundled for Node (each becomes dist/node/<name>.js). */
+const NODE_ENTRIES = ['src/node/demo.ts', 'src/node/bench.ts'];
+const OUTPUTS = ['build/kernel-simd.wasm', 'build/kernel-scalar.wasm', ...NODE_ENTRIES.map((e) => e.replace(/^src\/(.*)\.ts$/, 'dist/$1.js'))];
+const INPUTS = ['assembly', 'src', 'scripts', 'asconfig.json', 'package.json'];
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = 0;
+  for (const name of readdirSync(path)) {
+    if (name === 'generated') continue; // our own output
+    newest = Math.max(newest, newestMtime(join(path, name)));
+  }
+  return newest;
+}
+
+function upToDate() {
+  const outs = OUTPUTS.map((p) => (existsSync(p) ? statSync(p).mtimeMs : 0));
+  const oldestOut = Math.min(...outs);
+  return oldestOut > 0 && INPUTS.every((p) => newestMtime(p) < oldestOut);
+}
+
+if (process.argv.includes('--if-needed') && upToDate()) process.exit(0);
+
+const t0 = performance.now();
+execFileSync(process.execPath, ['scripts/gen-kernel.mjs', 'assembly/generated'], { stdio: 'inherit' });
+
+const { default: asc } = await import('assemblyscript/asc');
+for (const target of ['simd', 'scalar']) {
+  const { error, stderr } = await asc.main(['assembly/generated/' + target + '.ts', '--config', 'asconfig.json', '--target', target]);
+  if (error) {
+    process.stderr.write(stderr.toString());
+    throw new Error(`asc failed for the ${target} build: ${error.message}`);
+  }
+}
+
+const esbuild = await import('esbuild');
+await esbuild.build({
+  entryPoints: NODE_ENTRIES,
+  outdir: 'dist/node',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  loader: { '.wasm': 'binary' },
+  sourcemap: true,
+  logLevel: 'warning',
+});
+console.error(`build: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

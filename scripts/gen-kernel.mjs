@@ -1,0 +1,461 @@
+// Generates the AssemblyScript SHA-256d search kernel, once for WebAssembly SIMD
+// (4 nonces per pass, v128 lanes) and once for plain i32 (1 nonce per pass).
+//
+// Why generate: the hot loop must be 128 fully unrolled rounds on locals, with
+// every part that does not depend on the nonce folded into a per-job constant
+// (DESIGN §6). Writing that by hand twice is error-prone; here a small symbolic
+// tracer walks both compressions once, keeps every value as
+//   (constant part, nonce-dependent part)
+// and emits two things from the same walk:
+//   - `prepare(hi)`: scalar code run once per job (and per upper nonce word for
+//     V2) that computes the folded constants and stores them in a slot table;
+//   - the pass body: vector (or scalar) code for what really depends on the nonce.
+// Both builds come from the same trace, so they fold exactly the same way.
+//
+// Usage: node scripts/gen-kernel.mjs <outDir>   (writes simd.ts and scalar.ts)
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const K = [
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+];
+const IV = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+
+// ---- JS evaluation of static (compile-time) constants -------------------------
+const u32 = (x) => x >>> 0;
+const rotr = (x, n) => u32((x >>> n) | (x << (32 - n)));
+const jsFn = {
+  bsig0: (x) => u32(rotr(x, 2) ^ rotr(x, 13) ^ rotr(x, 22)),
+  bsig1: (x) => u32(rotr(x, 6) ^ rotr(x, 11) ^ rotr(x, 25)),
+  ssig0: (x) => u32(rotr(x, 7) ^ rotr(x, 18) ^ (x >>> 3)),
+  ssig1: (x) => u32(rotr(x, 17) ^ rotr(x, 19) ^ (x >>> 10)),
+};
+const hex = (v) => '0x' + u32(v).toString(16).padStart(8, '0');
+
+// ---- Values ----------------------------------------------------------------------
+// An atom is one of
+//   {k:'s', v}     a static constant known now
+//   {k:'j', name}  a per-job constant: a scalar local of prepare()
+//   {k:'v', name}  a nonce-dependent local of the pass body
+// A Sum is {c: atom|null (constant part, static or job), v: [var atoms]}; a named
+// value is kept as a Sum with at most one var atom so no var work is repeated.
+
+class Tracer {
+  constructor(simd) {
+    this.simd = simd;
+    this.setup = [];   // scalar statements of prepare()
+    this.body = [];    // statements of the pass body
+    this.slots = [];   // {expr} scalar expression stored into slot i
+    this.slotOf = new Map();
+    this.n = 0;
+    this.fullCache = new Map();
+  }
+  fresh(prefix) { return `${prefix}${this.n++}`; }
+
+  // -- constants
+  jobLocal(expr, hint = 'j') {
+    const name = this.fresh(hint);
+    this.setup.push(`const ${name}: u32 = ${expr};`);
+    return { k: 'j', name };
+  }
+  constExpr(a) { return a.k === 's' ? hex(a.v) : a.name; }
+  /** Sum of constant atoms, folded now where all are static. */
+  constSum(atoms) {
+    let s = 0;
+    const jobs = [];
+    for (const a of atoms) {
+      if (!a) continue;
+      if (a.k === 's') s = u32(s + a.v);
+      else jobs.push(a);
+    }
+    if (jobs.length === 0) return s === 0 ? null : { k: 's', v: s };
+    const parts = jobs.map((a) => a.name);
+    if (s !== 0) parts.push(hex(s));
+    if (parts.length === 1) return jobs[0];
+    return this.jobLocal(parts.join(' + '));
+  }
+  constFn(fn, args) {
+    if (args.every((a) => a.k === 's')) {
+      const v = args.map((a) => a.v);
+      if (fn === 'ch') return { k: 's', v: u32(v[2] ^ (v[0] & (v[1] ^ v[2]))) };
+      if (fn === 'xor') return { k: 's', v: u32(v[0] ^ v[1]) };
+      if (fn === 'majx') return { k: 's', v: u32(v[0] ^ (v[1] & v[2])) };
+      return { k: 's', v: jsFn[fn](v[0]) };
+    }
+    const e = args.map((a) => this.constExpr(a));
+    if (fn === 'ch') return this.jobLocal(`chs(${e[0]}, ${e[1]}, ${e[2]})`);
+    if (fn === 'xor') return this.jobLocal(`${e[0]} ^ ${e[1]}`);
+    if (fn === 'majx') return this.jobLocal(`${e[0]} ^ (${e[1]} & ${e[2]})`);
+    return this.jobLocal(`${fn}s(${e[0]})`);
+  }
+
+  // -- operands of the pass body
+  /** Expression text for an atom used inside the pass body. */
+  ref(a) {
+    if (a.k === 'v') return a.name;
+    // Static constants in the scalar build are immediates; everything else comes
+    // from the slot table (for SIMD, loading a splat beats rebuilding v128.const).
+    if (!this.simd && a.k === 's') return `<u32>${hex(a.v)}`;
+    const key = a.k === 's' ? `s:${a.v}` : `j:${a.name}`;
+    let i = this.slotOf.get(key);
+    if (i === undefined) {
+      i = this.slots.length;
+      this.slots.push(this.constExpr(a));
+      this.slotOf.set(key, i);
+    }
+    return `ld(${i})`;
+  }
+  varLocal(expr, hint) {
+    const name = this.fresh(hint);
+    this.body.push(`const ${name} = ${expr};`);
+    return { k: 'v', name };
+  }
+
+  // -- sums
+  sum(...xs) {
+    const cs = [];
+    const vs = [];
+    for (const x of xs) {
+      if (!x) continue;
+      if (x.v !== undefined && Array.isArray(x.v)) { cs.push(x.c); vs.push(...x.v); }
+      else if (x.k === 'v') vs.push(x);
+      else cs.push(x);
+    }
+    return { c: this.constSum(cs), v: vs };
+  }
+  /** Collapse the var part of a sum into at most one local. */
+  named(s, hint) {
+    if (s.v.length <= 1) return s;
+    const expr = s.v.map((a) => this.ref(a)).reduce((acc, x) => `add(${acc}, ${x})`);
+    return { c: s.c, v: [this.varLocal(expr, hint)] };
+  }
+  /** The whole value as one atom (emits the constant add if there is one). */
+  full(s, hint = 't') {
+    if (s.k) return s;
+    if (s.v.length === 0) return s.c ?? { k: 's', v: 0 };
+    s = this.named(s, hint);
+    if (!s.c) return s.v[0];
+    const key = s.v[0].name + '+' + (s.c.k === 's' ? s.c.v : s.c.name);
+    if (!this.fullCache.has(key)) this.fullCache.set(key, this.varLocal(`add(${this.ref(s.v[0])}, ${this.ref(s.c)})`, hint));
+    return this.fullCache.get(key);
+  }
+  atoms(s) { return s.v.length + (s.c ? 1 : 0); }
+
+  // -- functions of values
+  fn(name, ...args) {
+    const as = args.map((x) => this.full(x));
+    if (as.every((a) => a.k !== 'v')) return this.constFn(name, as);
+    const r = as.map((a) => this.ref(a));
+    if (name === 'ch') return this.varLocal(`ch(${r[0]}, ${r[1]}, ${r[2]})`, 'ch');
+    if (name === 'xor') return this.varLocal(`xor(${r[0]}, ${r[1]})`, 'x');
+    if (name === 'majx') return this.varLocal(`majx(${r[0]}, ${r[1]}, ${r[2]})`, 'mj');
+    return this.varLocal(`${name}(${r[0]})`, name[0] === 'b' ? 'S' : 's');
+  }
+
+  /**
+   * One SHA-256 compression. `state` is 8 values (a..h), `W` 16 message words.
+   * Returns the 8 final sums (state + working variables), each lazy.
+   */
+  compress(state, W, tag) {
+    const A = (t) => (t < 0 ? state[-1 - t] : this.a[t]);          // a_{-1}=a, a_{-2}=b, ...
+    const E = (t) => (t < 0 ? state[3 - t] : this.e[t]);           // e_{-1}=e, ...
+    this.a = [];
+    this.e = [];
+    const w = W.slice();
+    let xbc = this.fn('xor', A(-2), A(-3));
+    for (let t = 0; t < 64; t++) {
+      // Expand the schedule word just before its round, to keep few words live.
+      if (t >= 16) {
+        w[t] = this.named(this.sum(this.fn('ssig1', w[t - 2]), w[t - 7], this.fn('ssig0', w[t - 15]), w[t - 16]), `${tag}w${t}_`);
+      }
+      const [a, b, d, e, f, g, h] = [A(t - 1), A(t - 2), A(t - 4), E(t - 1), E(t - 2), E(t - 3), E(t - 4)];
+      const t1 = this.named(this.sum(h, { k: 's', v: K[t] }, w[t], this.fn('ch', e, f, g), this.fn('bsig1', e)), `${tag}t${t}_`);
+      const xab = this.fn('xor', a, b);
+      const t2 = this.sum(this.fn('bsig0', a), this.fn('majx', b, xab, xbc));
+      xbc = xab;
+      // Either add the constant part of T1 once (A) or fold it into both e and a (B).
+      const t1full = { c: null, v: [{ k: 'v', name: '?' }] };
+      const eA = this.sum(t1full, d), aA = this.sum(t1full, t2);
+      const eB = this.sum(t1, d), aB = this.sum(t1, t2);
+      const costA = (t1.c && t1.v.length ? 1 : 0) + this.atoms(eA) + this.atoms(aA);
+      const costB = this.atoms(eB) + this.atoms(aB);
+      let en, an;
+      if (costA < costB) {
+        const tf = this.full(t1, `${tag}T${t}_`);
+        en = this.sum(tf, d);
+        an = this.sum(tf, t2);
+      } else {
+        en = eB;
+        an = aB;
+      }
+      this.e[t] = this.full(en, `${tag}e${t}_`);
+      this.a[t] = this.full(an, `${tag}a${t}_`);
+    }
+    return [0, 1, 2, 3].map((i) => this.sum(state[i], A(63 - i)))
+      .concat([0, 1, 2, 3].map((i) => this.sum(state[4 + i], E(63 - i))));
+  }
+}
+
+function generate(simd) {
+  const tr = new Tracer(simd);
+  const S = (v) => ({ k: 's', v });
+  const J = (name) => ({ k: 'j', name });
+  // Hash 1, block 2: W0 is the nonce's low word; W1, W2, W15 depend on the width
+  // (and W1 on the upper nonce word for V2); W3..W14 are zero either way.
+  const W1 = [{ k: 'v', name: 'w0' }, J('mw1'), J('mw2')];
+  for (let i = 3; i < 15; i++) W1.push(S(0));
+  W1.push(J('mw15'));
+  const mid = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => J(`m${i}`));
+  const H1 = tr.compress(mid, W1, 'p');
+  // Hash 2: the 32-byte digest, 0x80 pad, zeros, bit length 256.
+  const W2 = H1.slice();
+  W2.push(S(0x80000000));
+  for (let i = 9; i < 15; i++) W2.push(S(0));
+  W2.push(S(256));
+  const H2 = tr.compress(IV.map(S), W2, 'q');
+  const body = tr.body;
+
+  // Search output: h0 for the filter, h1/h2 only when a lane passes it.
+  tr.body = [];
+  const h0 = tr.full(H2[0], 'h0_');
+  const scanH0 = tr.body;
+  tr.body = [];
+  const h1 = tr.full(H2[1], 'h1_');
+  const h2 = tr.full(H2[2], 'h2_');
+  const scanH12 = tr.body;
+  const bound0 = tr.ref(J('jb0'));
+  // Digest output: all eight words (a separate function: nothing cached from scan's output).
+  tr.body = [];
+  tr.fullCache = new Map();
+  const hs = H2.map((h, i) => tr.full(h, `d${i}_`));
+  const digestOut = tr.body;
+
+  return render({ simd, tr, body, scanH0, scanH12, h0, h1, h2, bound0, hs });
+}
+
+function render({ simd, tr, body, scanH0, scanH12, h0, h1, h2, bound0, hs }) {
+  const V = simd ? 'v128' : 'u32';
+  const LANES = simd ? 4 : 1;
+  const STRIDE = simd ? 16 : 4;
+  const ind = (lines, n) => lines.map((l) => ' '.repeat(n) + l).join('\n');
+  const ops = simd
+    ? `
+// @ts-ignore: decorator
+@inline function ld(i: usize): v128 { return v128.load(SLOTS + i * 16); }
+// @ts-ignore: decorator
+@inline function add(a: v128, b: v128): v128 { return i32x4.add(a, b); }
+// @ts-ignore: decorator
+@inline function xor(a: v128, b: v128): v128 { return v128.xor(a, b); }
+// No SIMD rotate in wasm: two shifts and an or.
+// @ts-ignore: decorator
+@inline function rot(x: v128, n: i32): v128 { return v128.or(i32x4.shr_u(x, n), i32x4.shl(x, 32 - n)); }
+// @ts-ignore: decorator
+@inline function bsig0(x: v128): v128 { return v128.xor(v128.xor(rot(x, 2), rot(x, 13)), rot(x, 22)); }
+// @ts-ignore: decorator
+@inline function bsig1(x: v128): v128 { return v128.xor(v128.xor(rot(x, 6), rot(x, 11)), rot(x, 25)); }
+// @ts-ignore: decorator
+@inline function ssig0(x: v128): v128 { return v128.xor(v128.xor(rot(x, 7), rot(x, 18)), i32x4.shr_u(x, 3)); }
+// @ts-ignore: decorator
+@inline function ssig1(x: v128): v128 { return v128.xor(v128.xor(rot(x, 17), rot(x, 19)), i32x4.shr_u(x, 10)); }
+// Ch(e, f, g) = e ? f : g, bit by bit.
+// @ts-ignore: decorator
+@inline function ch(e: v128, f: v128, g: v128): v128 { return v128.bitselect(f, g, e); }
+// Maj(a, b, c) = b ^ ((a ^ b) & (b ^ c)); b ^ c is the previous round's a ^ b.
+// @ts-ignore: decorator
+@inline function majx(b: v128, ab: v128, bc: v128): v128 { return v128.xor(b, v128.and(ab, bc)); }
+// @ts-ignore: decorator
+@inline function storeSlot(i: usize, x: u32): void { v128.store(SLOTS + i * 16, i32x4.splat(x)); }`
+    : `
+// @ts-ignore: decorator
+@inline function ld(i: usize): u32 { return load<u32>(SLOTS + i * 4); }
+// @ts-ignore: decorator
+@inline function add(a: u32, b: u32): u32 { return a + b; }
+// @ts-ignore: decorator
+@inline function xor(a: u32, b: u32): u32 { return a ^ b; }
+// @ts-ignore: decorator
+@inline function ch(e: u32, f: u32, g: u32): u32 { return g ^ (e & (f ^ g)); }
+// @ts-ignore: decorator
+@inline function majx(b: u32, ab: u32, bc: u32): u32 { return b ^ (ab & bc); }
+// @ts-ignore: decorator
+@inline function storeSlot(i: usize, x: u32): void { store<u32>(SLOTS + i * 4, x); }`;
+
+  const lanesCheck = simd
+    ? [0, 1, 2, 3].map((l) => `if (off + ${l} < n && isHit(i32x4.extract_lane(${h0.name}, ${l}), i32x4.extract_lane(${h1.name}, ${l}), i32x4.extract_lane(${h2.name}, ${l}))) return found(lo, off + ${l});`)
+    : [`if (isHit(${h0.name}, ${h1.name}, ${h2.name})) return found(lo, off);`];
+  const filter = simd ? `v128.any_true(i32x4.le_u(${h0.name}, ${bound0}))` : `${h0.name} <= ${bound0}`;
+  const w0 = simd
+    ? 'const w0 = i8x16.shuffle(nonces, nonces, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);'
+    : 'const w0 = bswap<u32>(nonces);';
+  const storeDigest = simd
+    ? hs.map((h, i) => [0, 1, 2, 3].map((l) => `store<u32>(OUT + ${l * 32 + i * 4}, bswap<u32>(i32x4.extract_lane(${h.name}, ${l})));`).join('\n')).join('\n')
+    : hs.map((h, i) => `store<u32>(OUT + ${i * 4}, bswap<u32>(${h.k === 'v' ? h.name : tr.ref(h)}));`).join('\n');
+
+  return `// GENERATED by scripts/gen-kernel.mjs (${simd ? 'SIMD' : 'scalar'} build). Do not edit; edit the generator.
+import { compressBlock, initState, bsig0 as bsig0s, bsig1 as bsig1s, ssig0 as ssig0s, ssig1 as ssig1s, ch as chs } from "../sha256";
+${simd ? '' : 'import { bsig0, bsig1, ssig0, ssig1 } from "../sha256";'}
+
+/** Nonces hashed per pass of the loop. */
+const LANES: i32 = ${LANES};
+/** Per-job folded constants (${tr.slots.length} slots of ${STRIDE} bytes). */
+const SLOTS: usize = memory.data(${Math.max(1, tr.slots.length) * STRIDE}, 16);
+/** The 64-byte preimage, written by the host before setJob. */
+const INPUT: usize = memory.data(64, 16);
+/** Midstate: SHA-256 state after the preimage block. */
+const MID: usize = memory.data(32, 16);
+/** Digest output: LANES digests of 32 bytes. */
+const OUT: usize = memory.data(${32 * LANES}, 16);
+
+let width: i32 = 4;
+let bound0: u32 = 0;
+let bound1: u32 = 0;
+let bound2: u32 = 0;
+let preparedHi: i64 = -1;
+let hitLoValue: u32 = 0;
+let hitHiValue: u32 = 0;
+let scannedValue: f64 = 0;
+${ops}
+
+/** Where the host writes the 64-byte preimage. */
+export function inputPtr(): usize { return INPUT; }
+/** Where digest() writes its output. */
+export function outputPtr(): usize { return OUT; }
+/** Nonces per pass: 4 for the SIMD build, 1 for the scalar build. */
+export function lanes(): i32 { return LANES; }
+
+/**
+ * Start a job: midstate of the preimage at inputPtr(), nonce width 4 or 8, and the
+ * 96-bit bound (b0:b1:b2); a nonce is a hit iff the top 96 bits of its digest,
+ * big-endian, are below it. Returns 0, or -1 for a width other than 4 or 8.
+ */
+export function setJob(nonceWidth: i32, b0: u32, b1: u32, b2: u32): i32 {
+  if (nonceWidth != 4 && nonceWidth != 8) return -1;
+  width = nonceWidth;
+  bound0 = b0;
+  bound1 = b1;
+  bound2 = b2;
+  initState(MID);
+  compressBlock(MID, INPUT);
+  preparedHi = -1;
+  return 0;
+}
+
+/** Fold every nonce-independent value for upper nonce word \`hi\` into the slots. */
+function prepare(hi: u32): void {
+  const m0 = load<u32>(MID, 0), m1 = load<u32>(MID, 4), m2 = load<u32>(MID, 8), m3 = load<u32>(MID, 12);
+  const m4 = load<u32>(MID, 16), m5 = load<u32>(MID, 20), m6 = load<u32>(MID, 24), m7 = load<u32>(MID, 28);
+  // Block 2 of the first hash: nonce (LE bytes), 0x80 pad, zeros, bit length.
+  const mw1: u32 = width == 8 ? bswap<u32>(hi) : 0x80000000;
+  const mw2: u32 = width == 8 ? 0x80000000 : 0;
+  const mw15: u32 = width == 8 ? 576 : 544;
+  const jb0: u32 = bound0;
+${ind(tr.setup, 2)}
+${ind(tr.slots.map((e, i) => `storeSlot(${i}, ${e});`), 2)}
+  preparedHi = <i64>hi;
+}
+
+// @ts-ignore: decorator
+@inline function isHit(h0: u32, h1: u32, h2: u32): bool {
+  if (h0 != bound0) return h0 < bound0;
+  if (h1 != bound1) return h1 < bound1;
+  return h2 < bound2;
+}
+
+function found(lo: u32, off: u64): i32 {
+  hitLoValue = lo + <u32>off;
+  scannedValue = <f64>(off + 1);
+  return 1;
+}
+
+/** Search nonces lo .. lo+n-1 (n <= 2^32, no carry into the upper word). */
+function scanSegment(lo: u32, n: u64): i32 {
+  let nonces = ${simd ? 'i32x4.add(i32x4.splat(lo), i32x4(0, 1, 2, 3))' : 'lo'};
+  for (let off: u64 = 0; off < n; off += ${LANES}) {
+    ${w0}
+${ind(body, 4)}
+${ind(scanH0, 4)}
+    if (${filter}) {
+${ind(scanH12, 6)}
+${ind(lanesCheck, 6)}
+    }
+    nonces = ${simd ? 'i32x4.add(nonces, i32x4.splat(4))' : 'nonces + 1'};
+  }
+  scannedValue = <f64>n;
+  return 0;
+}
+
+/**
+ * Search \`count\` nonces upwards from (startHi:startLo) for the lowest hit.
+ * The range is clipped to the nonce space (2^32 for width 4, 2^64 for width 8);
+ * a V2 range may cross any number of 2^32 boundaries. Returns 1 on a hit
+ * (see hitLo/hitHi), else 0; scanned() tells how many nonces were searched.
+ */
+export function scan(startLo: u32, startHi: u32, count: f64): i32 {
+  scannedValue = 0;
+  if (!(count >= 1)) return 0;
+  let remaining: u64 = count >= 18446744073709551615.0 ? u64.MAX_VALUE : <u64>count;
+  if (width == 4) {
+    if (startHi != 0) return 0;
+    const room = (<u64>1 << 32) - <u64>startLo;
+    if (remaining > room) remaining = room;
+  } else {
+    const start = (<u64>startHi << 32) | <u64>startLo;
+    // Room up to 2^64 is (0 - start) mod 2^64, or all of it when start is 0.
+    if (start != 0 && remaining > (0 - start)) remaining = 0 - start;
+  }
+  let lo = startLo;
+  let hi = startHi;
+  let done: f64 = 0;
+  while (remaining > 0) {
+    const room = (<u64>1 << 32) - <u64>lo;
+    const seg = remaining < room ? remaining : room;
+    if (preparedHi != <i64>hi) prepare(hi);
+    if (scanSegment(lo, seg)) {
+      hitHiValue = hi;
+      scannedValue += done;
+      return 1;
+    }
+    done += <f64>seg;
+    remaining -= seg;
+    lo = 0;
+    hi += 1;
+  }
+  scannedValue = done;
+  return 0;
+}
+
+/** Low 32 bits of the last hit. */
+export function hitLo(): u32 { return hitLoValue; }
+/** High 32 bits of the last hit (always 0 for width 4). */
+export function hitHi(): u32 { return hitHiValue; }
+/** Nonces searched by the last scan: up to and including the hit, or the whole range. */
+export function scanned(): f64 { return scannedValue; }
+
+/**
+ * Full 32-byte SHA-256d digests of nonces (hi:lo+i) for i < LANES (lo wraps
+ * within the same hi), computed by the same folded code as scan(), written to
+ * outputPtr() in digest byte order. Returns outputPtr().
+ */
+export function digest(lo: u32, hi: u32): usize {
+  if (preparedHi != <i64>hi) prepare(hi);
+  const nonces = ${simd ? 'i32x4.add(i32x4.splat(lo), i32x4(0, 1, 2, 3))' : 'lo'};
+  ${w0}
+${ind(body, 2)}
+${ind(tr.body, 2)}
+${ind(storeDigest.split('\n'), 2)}
+  return OUT;
+}
+`;
+}
+
+const outDir = process.argv[2] ?? 'assembly/generated';
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'simd.ts'), generate(true));
+writeFileSync(join(outDir, 'scalar.ts'), generate(false));
