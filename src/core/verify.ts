@@ -1,0 +1,85 @@
+/**
+ * The proof-of-work predicate of DESIGN §1, over a SHA-256 the host supplies
+ * (node:crypto, WebCrypto, or the core's own {@link sha256}).
+ * @module
+ */
+
+import { abytes } from './bytes.ts';
+import { describeValue } from './errors.ts';
+import { MAX_TARGET, nonceBytes, type MineRequest, type NonceWidth } from './protocol.ts';
+
+/** A SHA-256 supplied by the host; may be asynchronous (WebCrypto). */
+export type Sha256 = (data: Uint8Array) => Uint8Array | Promise<Uint8Array>;
+
+/** A synchronous SHA-256 (node:crypto, or the core's own `sha256`). */
+export type Sha256Sync = (data: Uint8Array) => Uint8Array;
+
+/** The part of a request that the predicate depends on. */
+export type SolutionJob = Pick<MineRequest, 'preimage' | 'effectiveTarget' | 'nonceWidth'>;
+
+/** The outcome of verifying one nonce. */
+export interface Verification {
+  /** Whether the nonce solves the job. */
+  valid: boolean;
+  /** `sha256(sha256(preimage || nonce_le))`, in raw digest order (never reversed). */
+  digest: Uint8Array;
+}
+
+const PREIMAGE_BYTES = 64;
+const DIGEST_BYTES = 32;
+
+/**
+ * The predicate on a finished digest: `target > 0`, `digest[0..4]` all zero, and the
+ * big-endian u64 of `digest[4..12]` strictly below `min(target, MAX_TARGET)`.
+ * Any bigint target is allowed: zero or negative never passes, a huge one is clamped.
+ * @throws TypeError or RangeError if `digest` is not 32 bytes or `target` not a bigint.
+ */
+export function digestMeetsTarget(digest: Uint8Array, target: bigint): boolean {
+  abytes(digest, DIGEST_BYTES, 'digest');
+  if (typeof target !== 'bigint') throw new TypeError(`target must be a bigint, got ${describeValue(target)}`);
+  if (target <= 0n) return false;
+  if ((digest[0] | digest[1] | digest[2] | digest[3]) !== 0) return false;
+  // Built as a bigint, so the comparison is unsigned by construction.
+  let value = 0n;
+  for (let i = 4; i < 12; i++) value = (value << 8n) | BigInt(digest[i]);
+  return value < (target < MAX_TARGET ? target : MAX_TARGET);
+}
+
+/**
+ * The message that is hashed: `preimage || nonce` as `width` little-endian bytes.
+ * @throws RangeError if the preimage is not 64 bytes or the nonce does not fit the width.
+ */
+export function powMessage(preimage: Uint8Array, nonce: bigint, width: NonceWidth): Uint8Array {
+  abytes(preimage, PREIMAGE_BYTES, 'preimage');
+  const message = new Uint8Array(PREIMAGE_BYTES + width);
+  message.set(preimage);
+  message.set(nonceBytes(nonce, width), PREIMAGE_BYTES);
+  return message;
+}
+
+function checkDigest(digest: unknown): Uint8Array {
+  // A host hash returning something else is a host bug, not a failed proof.
+  return abytes(digest, DIGEST_BYTES, 'sha256 output');
+}
+
+/**
+ * Verifies `nonce` against `job` with a possibly asynchronous SHA-256.
+ * @returns whether the nonce is a solution, and the double-SHA-256 digest.
+ * @throws (rejects with) RangeError for a nonce outside `[0, 2^(8*width))` or a
+ * preimage that is not 64 bytes.
+ */
+export async function verifySolution(job: SolutionJob, nonce: bigint, sha256: Sha256): Promise<Verification> {
+  const message = powMessage(job.preimage, nonce, job.nonceWidth);
+  const digest = checkDigest(await sha256(checkDigest(await sha256(message))));
+  return { valid: digestMeetsTarget(digest, job.effectiveTarget), digest };
+}
+
+/**
+ * {@link verifySolution} with a synchronous SHA-256.
+ * @throws RangeError for a nonce outside `[0, 2^(8*width))` or a preimage that is not 64 bytes.
+ */
+export function verifySolutionSync(job: SolutionJob, nonce: bigint, sha256: Sha256Sync): Verification {
+  const message = powMessage(job.preimage, nonce, job.nonceWidth);
+  const digest = checkDigest(sha256(checkDigest(sha256(message))));
+  return { valid: digestMeetsTarget(digest, job.effectiveTarget), digest };
+}

@@ -1,0 +1,31 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+// src/core runs in Node, browsers, Web Workers and Electron alike: standard
+// ECMAScript only, no node:* modules, no DOM or Node globals.
+const dir = new URL('../../src/core/', import.meta.url);
+const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+
+function code(file: string): string {
+  const text = readFileSync(new URL(file, dir), 'utf8');
+  // Drop comments so that a comment may name what the code must not use.
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+}
+
+describe('src/core is host-neutral', () => {
+  it('has modules to check', () => {
+    expect(files).toEqual(expect.arrayContaining(['errors.ts', 'protocol.ts', 'sha256.ts', 'verify.ts', 'estimate.ts', 'index.ts']));
+  });
+
+  it.each(files)('%s imports only relative modules, no node:* or packages', (file) => {
+    const specifiers = [...code(file).matchAll(/\b(?:import|export)\b[^;]*?\bfrom\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
+    for (const s of specifiers) expect(s).toMatch(/^\.\.?\//);
+    expect(code(file)).not.toMatch(/\bnode:|\bimport\s*\(|\brequire\s*\(/);
+  });
+
+  it.each(files)('%s uses no Node or DOM globals', (file) => {
+    const forbidden =
+      /\b(Buffer|process|window|document|self|navigator|crypto|require|__dirname|__filename|setImmediate|localStorage|fetch)\b|\bmodule\.exports\b/;
+    expect(code(file)).not.toMatch(forbidden);
+  });
+});
