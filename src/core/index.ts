@@ -1,0 +1,47 @@
+/**
+ * Host-neutral core of wasm-dmint-miner: the pyrxd protocol v1, the
+ * proof-of-work predicate, a portable SHA-256 and attempt estimates.
+ * Standard ECMAScript only: no Node or DOM imports.
+ * @module
+ */
+
+export { RequestError, type RequestErrorCode } from './errors.ts';
+export { bytesToHex, hexToBytes } from './bytes.ts';
+export {
+  MAX_REQUEST_BYTES,
+  MAX_TARGET,
+  PROTOCOL_VERSION,
+  formatExhausted,
+  formatHit,
+  formatProgress,
+  kernelBound,
+  nonceBytes,
+  nonceFromHex,
+  nonceToHex,
+  parseRequest,
+  type Hit,
+  type KernelBound,
+  type MineRequest,
+  type NonceWidth,
+} from './protocol.ts';
+export { sha256 } from './sha256.ts';
+export {
+  digestMeetsTarget,
+  powMessage,
+  verifySolution,
+  verifySolutionSync,
+  type Sha256,
+  type Sha256Sync,
+  type SolutionJob,
+  type Verification,
+} from './verify.ts';
+export { attemptsForProbability, estimate, type Estimate } from './estimate.ts';
+export {
+  Kernel,
+  chooseBuild,
+  type KernelBinaries,
+  type KernelBuild,
+  type KernelExports,
+  type ScanResult,
+} from './kernel.ts';
+export { DEFAULT_BATCH, searchRange, type RangeSearchOptions, type RangeSearchResult } from './search.ts';
