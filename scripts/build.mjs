@@ -2,7 +2,7 @@
 // AssemblyScript, then bundles the TypeScript entries with the wasm inlined.
 //   node scripts/build.mjs              build
 //   node scripts/build.mjs --if-needed  build only when a source is newer than the outputs
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -10,9 +10,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
 
-/** Entry points bundled for Node (each becomes dist/node/<name>.js). */
-const NODE_ENTRIES = ['src/node/demo.ts', 'src/node/bench.ts'];
-const OUTPUTS = ['build/kernel-simd.wasm', 'build/kernel-scalar.wasm', ...NODE_ENTRIES.map((e) => e.replace(/^src\/(.*)\.ts$/, 'dist/$1.js'))];
+/** The Node command (ESM) and its piscina worker (CommonJS, so it also loads from an asar archive). */
+const OUTPUTS = ['build/kernel-simd.wasm', 'build/kernel-scalar.wasm', 'dist/node/dmint-miner.js', 'dist/node/worker.cjs'];
 const INPUTS = ['assembly', 'src', 'scripts', 'asconfig.json', 'package.json'];
 
 function newestMtime(path) {
@@ -36,6 +35,7 @@ function upToDate() {
 if (process.argv.includes('--if-needed') && upToDate()) process.exit(0);
 
 const t0 = performance.now();
+rmSync('dist', { recursive: true, force: true });
 execFileSync(process.execPath, ['scripts/gen-kernel.mjs', 'assembly/generated'], { stdio: 'inherit' });
 
 const { default: asc } = await import('assemblyscript/asc');
@@ -48,16 +48,15 @@ for (const target of ['simd', 'scalar']) {
 }
 
 const esbuild = await import('esbuild');
-await esbuild.build({
-  entryPoints: NODE_ENTRIES,
-  outdir: 'dist/node',
+const node = {
   bundle: true,
   platform: 'node',
-  format: 'esm',
   target: 'node20',
   packages: 'external',
   loader: { '.wasm': 'binary' },
   sourcemap: true,
   logLevel: 'warning',
-});
+};
+await esbuild.build({ ...node, entryPoints: ['src/node/dmint-miner.ts'], outfile: 'dist/node/dmint-miner.js', format: 'esm' });
+await esbuild.build({ ...node, entryPoints: ['src/node/worker.ts'], outfile: 'dist/node/worker.cjs', format: 'cjs' });
 console.error(`build: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

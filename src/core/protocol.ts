@@ -326,8 +326,9 @@ function formatSeconds(seconds: number): string {
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
     throw new RangeError(`elapsed_s must be a finite number >= 0, got ${describeValue(seconds)}`);
   }
-  // Keep it a float literal, as Python's json.dumps writes it (2 -> "2.0").
-  const text = String(seconds);
+  // Microseconds are plenty (and spare readers 0.30000000000000004); keep it a
+  // float literal, as Python's json.dumps writes it (2 -> "2.0").
+  const text = String(Math.round(seconds * 1e6) / 1e6);
   return /^\d+$/.test(text) ? text + '.0' : text;
 }
 

@@ -1,21 +1,15 @@
 /**
- * `npm run bench [-- --json] [-- --seconds S]`: single-thread rates of the SIMD
- * and scalar kernels and a node:crypto sha256d reference, measured in one run so
- * their ratios can be compared across noisy, shared machines.
+ * `dmint-miner bench` (and `npm run bench`): kernel rates measured in one run so
+ * their ratios hold on noisy, shared machines: SIMD and scalar on one thread,
+ * SIMD on all threads through the real pool, and a node:crypto sha256d reference.
  */
 import { createHash } from 'node:crypto';
 import { cpus } from 'node:os';
 import { kernelBinaries } from '../core/binaries.ts';
 import { Kernel, type KernelBuild } from '../core/kernel.ts';
-
-const args = process.argv.slice(2);
-const json = args.includes('--json');
-const secondsArg = args.indexOf('--seconds');
-const seconds = secondsArg >= 0 ? Number(args[secondsArg + 1]) : 3;
-if (!(seconds > 0 && seconds <= 60)) {
-  process.stderr.write('bench: --seconds takes a number of seconds in (0, 60]\n');
-  process.exit(1);
-}
+import type { MineRequest } from '../core/protocol.ts';
+import type { BenchArgs } from './args.ts';
+import { startSearch } from './pool.ts';
 
 const PREIMAGE = new Uint8Array(64).fill(0xab);
 /** A bound no digest meets, so every nonce is hashed and nothing stops early. */
@@ -23,7 +17,7 @@ const NEVER = { b0: 0, b1: 0, b2: 0 };
 const BATCH = 1 << 16;
 
 /** Million nonces per second of one kernel build on this thread, after warm-up. */
-function kernelRate(build: KernelBuild): number {
+function kernelRate(build: KernelBuild, seconds: number): number {
   const kernel = Kernel.fromBytes(build, kernelBinaries[build]);
   kernel.setJob(PREIMAGE, 4, NEVER);
   let next = 0n;
@@ -41,7 +35,7 @@ function kernelRate(build: KernelBuild): number {
 }
 
 /** Million sha256d per second through node:crypto createHash, one thread. */
-function nodeCryptoRate(): number {
+function nodeCryptoRate(seconds: number): number {
   const msg = new Uint8Array(68).fill(0xab);
   const view = new DataView(msg.buffer);
   const t0 = performance.now();
@@ -55,31 +49,59 @@ function nodeCryptoRate(): number {
   return n / (performance.now() - t0) / 1e3;
 }
 
-const simd = WebAssembly.validate(kernelBinaries.simd as Uint8Array<ArrayBuffer>) ? kernelRate('simd') : NaN;
-const scalar = kernelRate('scalar');
-const ref = nodeCryptoRate();
-const round = (x: number): number => Math.round(x * 1000) / 1000;
-const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.versions.node}`;
+/** Million nonces per second of the SIMD (or best) kernel on `threads` pool threads. */
+export async function poolRate(threads: number, seconds: number): Promise<number> {
+  const request: MineRequest = {
+    preimage: PREIMAGE, preimageHex: 'ab'.repeat(64), target: 1n, effectiveTarget: 1n, nonceWidth: 4, protocol: 1,
+  };
+  const search = startSearch(request, { threads, bound: NEVER });
+  // Let every thread start and tier up before measuring.
+  await new Promise((r) => setTimeout(r, Math.min(1000, seconds * 300)));
+  const a0 = search.attempts();
+  const t0 = search.elapsedS();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const rate = (search.attempts() - a0) / (search.elapsedS() - t0) / 1e6;
+  search.stop();
+  await search.outcome;
+  return rate;
+}
 
-if (json) {
-  process.stdout.write(JSON.stringify({
-    simd_mhs: round(simd),
-    scalar_mhs: round(scalar),
-    nodecrypto_mhs: round(ref),
-    simd_vs_nodecrypto: round(simd / ref),
-    scalar_vs_nodecrypto: round(scalar / ref),
-    simd_vs_scalar: round(simd / scalar),
-    seconds,
-    machine,
-  }) + '\n');
-} else {
+/** Run the benchmark and print it; returns the exit code. */
+export async function runBench(args: Pick<BenchArgs, 'seconds' | 'workers' | 'json'>): Promise<number> {
+  const { seconds, workers, json } = args;
+  const hasSimd = WebAssembly.validate(kernelBinaries.simd as Uint8Array<ArrayBuffer>);
+  const simd = hasSimd ? kernelRate('simd', seconds) : NaN;
+  const scalar = kernelRate('scalar', seconds);
+  const all = await poolRate(workers, seconds);
+  const ref = nodeCryptoRate(seconds);
+  const one = hasSimd ? simd : scalar;
+  const r3 = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.versions.node}`;
+  if (json) {
+    process.stdout.write(JSON.stringify({
+      simd_mhs: r3(simd),
+      scalar_mhs: r3(scalar),
+      nodecrypto_mhs: r3(ref),
+      all_threads_mhs: r3(all),
+      threads: workers,
+      simd_vs_nodecrypto: r3(simd / ref),
+      scalar_vs_nodecrypto: r3(scalar / ref),
+      simd_vs_scalar: r3(simd / scalar),
+      scaling: r3(all / one),
+      seconds,
+      machine,
+    }) + '\n');
+    return 0;
+  }
   const rows: Array<[string, number]> = [
-    ['SIMD kernel (4 lanes)', simd],
-    ['scalar kernel', scalar],
-    ['node:crypto sha256d', ref],
+    ['SIMD kernel, 1 thread', simd],
+    ['scalar kernel, 1 thread', scalar],
+    [`${hasSimd ? 'SIMD' : 'scalar'} kernel, ${workers} threads (pool)`, all],
+    ['node:crypto sha256d, 1 thread', ref],
   ];
-  process.stdout.write(`Machine: ${machine}; one thread, ${seconds} s per figure\n\n`);
-  process.stdout.write('| what | Mh/s | x node:crypto |\n| --- | ---: | ---: |\n');
-  for (const [name, rate] of rows) process.stdout.write(`| ${name} | ${rate.toFixed(2)} | ${(rate / ref).toFixed(1)} |\n`);
-  process.stdout.write(`\nSIMD / scalar: ${(simd / scalar).toFixed(2)}\n`);
+  const out = [`Machine: ${machine}; ${seconds} s per figure`, '', '| what | Mh/s | × node:crypto |', '| --- | ---: | ---: |'];
+  for (const [name, rate] of rows) out.push(`| ${name} | ${Number.isFinite(rate) ? rate.toFixed(2) : 'n/a'} | ${Number.isFinite(rate) ? (rate / ref).toFixed(1) : 'n/a'} |`);
+  out.push('', `SIMD / scalar: ${(simd / scalar).toFixed(2)}; ${workers} threads / 1 thread: ${(all / one).toFixed(2)}`);
+  process.stdout.write(out.join('\n') + '\n');
+  return 0;
 }

@@ -17,20 +17,22 @@ describe('formatHit', () => {
     );
   });
 
-  it('keeps elapsed_s a float literal and attempts an integer literal', () => {
-    const cases: [number, string][] = [
-      [0, '0.0'],
-      [-0, '0.0'],
-      [2, '2.0'],
-      [0.1, '0.1'],
-      [1e-7, '1e-7'],
-      [123456.789, '123456.789'],
-      [1e21, '1e+21'],
+  it('keeps elapsed_s a float literal rounded to microseconds and attempts an integer literal', () => {
+    const cases: [number, string, number][] = [
+      [0, '0.0', 0],
+      [-0, '0.0', 0],
+      [2, '2.0', 2],
+      [0.1, '0.1', 0.1],
+      [0.1 + 0.2, '0.3', 0.3],
+      [1.2760288499999999, '1.276029', 1.276029],
+      [1e-7, '0.0', 0],
+      [123456.789, '123456.789', 123456.789],
+      [1e21, '1e+21', 1e21],
     ];
-    for (const [s, text] of cases) {
+    for (const [s, text, parsed] of cases) {
       const line = formatHit({ nonce: 1n, nonceWidth: 4, attempts: 2 ** 53 - 1, elapsedS: s });
       expect(line).toBe(`{"nonce_hex":"01000000","attempts":9007199254740991,"elapsed_s":${text}}`);
-      expect(JSON.parse(line)).toEqual({ nonce_hex: '01000000', attempts: 2 ** 53 - 1, elapsed_s: s === 0 ? 0 : s });
+      expect(JSON.parse(line)).toEqual({ nonce_hex: '01000000', attempts: 2 ** 53 - 1, elapsed_s: parsed });
     }
   });
 

@@ -1,0 +1,95 @@
+/**
+ * `dmint-miner doctor`: can this machine mine, and what does that mean for a
+ * difficulty-1 V1 job? Known answers of both kernel builds against the fixtures
+ * and node:crypto, SIMD support, threads, a short measured rate and estimates.
+ */
+import { availableParallelism } from 'node:os';
+import vectors from '../../fixtures/pyrxd-vectors.json' with { type: 'json' };
+import { kernelBinaries } from '../core/binaries.ts';
+import { bytesToHex, hexToBytes } from '../core/bytes.ts';
+import { estimate } from '../core/estimate.ts';
+import { Kernel, type KernelBuild } from '../core/kernel.ts';
+import { MAX_TARGET, kernelBound, nonceFromHex, type NonceWidth } from '../core/protocol.ts';
+import { powMessage, verifySolutionSync } from '../core/verify.ts';
+import type { DoctorArgs } from './args.ts';
+import { poolRate } from './bench.ts';
+import { formatDuration } from './format.ts';
+import { nodeSha256 } from './sha256.ts';
+
+/** One line of the report. */
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+// The PXD mainnet mint, pyrxd's own pinned vector, and a V2 vector.
+const KNOWN = ['pxd-mainnet-mint-c9fdcd34', 'pyrxd-test-ab64-d17f0162', 'gen-w8-409'];
+
+function knownAnswers(build: KernelBuild): Check {
+  try {
+    const kernel = Kernel.fromBytes(build, kernelBinaries[build]);
+    for (const id of KNOWN) {
+      const v = vectors.pow_vectors.find((p) => p.id === id);
+      if (!v) throw new Error(`fixture ${id} missing`);
+      const width = v.nonce_width as NonceWidth;
+      const preimage = hexToBytes(v.preimage_hex);
+      const nonce = nonceFromHex(v.nonce_hex, width);
+      kernel.setJob(preimage, width, kernelBound(MAX_TARGET));
+      const digest = bytesToHex(kernel.digests(nonce)[0]);
+      const reference = bytesToHex(nodeSha256(nodeSha256(powMessage(preimage, nonce, width))));
+      if (digest !== v.digest_hex || reference !== v.digest_hex) throw new Error(`${id}: digest ${digest}, node:crypto ${reference}, fixture ${v.digest_hex}`);
+      const found = kernel.scan(nonce - 4095n, 4096).hit;
+      if (found !== nonce) throw new Error(`${id}: scan found ${found} instead of ${nonce}`);
+      if (!verifySolutionSync({ preimage, effectiveTarget: MAX_TARGET, nonceWidth: width }, found, nodeSha256).valid) {
+        throw new Error(`${id}: node:crypto rejects ${found}`);
+      }
+    }
+    return { name: `${build} kernel known answers`, ok: true, detail: `${KNOWN.length} vectors (PXD mainnet mint included) match node:crypto and the fixtures` };
+  } catch (err) {
+    return { name: `${build} kernel known answers`, ok: false, detail: (err as Error).message };
+  }
+}
+
+/** Run every check, print the report, and return the exit code (1 if any check failed). */
+export async function runDoctor(args: Pick<DoctorArgs, 'json' | 'workers'>): Promise<number> {
+  const checks: Check[] = [];
+  const simd = WebAssembly.validate(kernelBinaries.simd as Uint8Array<ArrayBuffer>);
+  checks.push({ name: 'WebAssembly SIMD', ok: true, detail: simd ? 'supported: the 4-lane SIMD kernel runs' : 'not supported: the scalar kernel runs (slower)' });
+  checks.push(knownAnswers('simd'), knownAnswers('scalar'));
+  const cores = availableParallelism();
+  checks.push({ name: 'threads', ok: true, detail: `${cores} available, ${args.workers} used` });
+  let rate = 0;
+  try {
+    rate = (await poolRate(args.workers, 1)) * 1e6;
+    checks.push({ name: 'measured rate', ok: rate > 0, detail: `${(rate / 1e6).toFixed(2)} Mh/s on ${args.workers} threads (1 s)` });
+  } catch (err) {
+    checks.push({ name: 'measured rate', ok: false, detail: (err as Error).message });
+  }
+  const e = estimate(MAX_TARGET);
+  const job = {
+    target_hex: MAX_TARGET.toString(16),
+    sweep_s: rate > 0 ? 2 ** 32 / rate : null,
+    sweep_hit_probability: e.v1SweepHitProbability,
+    p50_s: rate > 0 ? e.quantiles.p50 / rate : null,
+    p90_s: rate > 0 ? e.quantiles.p90 / rate : null,
+  };
+  const ok = checks.every((c) => c.ok);
+  if (args.json) {
+    process.stdout.write(JSON.stringify({ ok, checks, rate_hs: Math.round(rate), difficulty_1_v1: job }) + '\n');
+  } else {
+    const lines = checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`);
+    if (rate > 0) {
+      lines.push(
+        '',
+        'A difficulty-1 V1 job (target 7fffffffffffffff) at this rate:',
+        `  one sweep of 2^32 nonces: ${formatDuration(job.sweep_s!)}`,
+        `  chance that a sweep holds a valid nonce: ${(job.sweep_hit_probability * 100).toFixed(1)}% (otherwise the client rebuilds the preimage and asks again)`,
+        `  time to a hit across preimages: p50 ${formatDuration(job.p50_s!)}, p90 ${formatDuration(job.p90_s!)}`,
+      );
+    }
+    lines.push('', ok ? 'doctor: all checks passed' : 'doctor: some checks FAILED');
+    process.stdout.write(lines.join('\n') + '\n');
+  }
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,152 @@
+/**
+ * The Node search pool: piscina worker threads, one long task per thread, all
+ * claiming chunks of the same range from a shared {@link ChunkBoard}. The answer
+ * is the lowest hit of the range whatever the thread count, and it is
+ * re-verified with node:crypto before it is returned.
+ */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { ChunkBoard } from '../core/board.ts';
+import { kernelBinaries } from '../core/binaries.ts';
+import { chooseBuild, type KernelBuild } from '../core/kernel.ts';
+import { kernelBound, type KernelBound, type MineRequest } from '../core/protocol.ts';
+import type { ThreadResult } from '../core/thread-loop.ts';
+import { verifySolutionSync } from '../core/verify.ts';
+import { nodeSha256 } from './sha256.ts';
+import type { SearchTask } from './worker.ts';
+
+/** Nonces per claimed chunk: about 0.1 s of one thread, so a hit waits at most that long for lower chunks. */
+export const DEFAULT_CHUNK = 1n << 18n;
+/** Nonces per kernel call inside a chunk: progress, stop and abort act between calls. */
+export const DEFAULT_BATCH = 1 << 15;
+
+/** Where the bundled worker sits beside this module in dist/node/. */
+const DEFAULT_WORKER = new URL('./worker.cjs', import.meta.url);
+
+/** Options of {@link startSearch}. */
+export interface SearchOptions {
+  /** Worker threads (default: available parallelism). */
+  threads?: number;
+  /** First nonce of the range (default 0). */
+  start?: bigint;
+  /** Nonces in the range (default: up to the end of the request's nonce space). */
+  count?: bigint;
+  /** Nonces per claimed chunk. */
+  chunkSize?: bigint;
+  /** Nonces per kernel call. */
+  batch?: number;
+  /** Kernel build (default: SIMD where WebAssembly.validate accepts it). */
+  build?: KernelBuild;
+  /** Path or URL of the worker file (default: dist/node/worker.cjs beside this bundle). */
+  workerFile?: string | URL;
+  /** Override the 96-bit bound derived from the target (benchmarks use one nothing meets). */
+  bound?: KernelBound;
+}
+
+/** How a search ended. */
+export type SearchOutcome =
+  | { kind: 'found'; nonce: bigint; attempts: number; elapsedS: number }
+  | { kind: 'exhausted'; attempts: number; elapsedS: number }
+  | { kind: 'stopped'; attempts: number; elapsedS: number };
+
+/** Thrown when node:crypto does not confirm a nonce the kernel reported. */
+export class VerificationError extends Error {
+  override readonly name = 'VerificationError';
+}
+
+/** A running search: live counters for progress, a stop, and the outcome. */
+export interface RunningSearch {
+  /** Threads working on it. */
+  readonly threads: number;
+  /** The kernel build the threads run. */
+  readonly build: KernelBuild;
+  /** First nonce and size of the searched range. */
+  readonly start: bigint;
+  readonly count: bigint;
+  /** Nonces hashed so far by all threads. */
+  attempts(): number;
+  /** Seconds since the search started (monotonic clock). */
+  elapsedS(): number;
+  /** Every nonce below this one has been searched. */
+  watermark(): bigint;
+  /** Stop every thread at its next batch boundary; the outcome then resolves as `stopped`. */
+  stop(): void;
+  /** Resolves when every thread has returned and the pool is closed. */
+  readonly outcome: Promise<SearchOutcome>;
+}
+
+const toPath = (f: string | URL): string => (f instanceof URL || f.startsWith('file:') ? fileURLToPath(f) : f);
+
+/** Size of a request's nonce space: 2^32 for V1, 2^64 for V2. */
+export function nonceSpace(request: Pick<MineRequest, 'nonceWidth'>): bigint {
+  return 1n << BigInt(8 * request.nonceWidth);
+}
+
+/**
+ * Start searching `request` over `[start, start + count)` on worker threads.
+ * @throws RangeError for a range outside the nonce space or a bad thread count.
+ */
+export function startSearch(request: MineRequest, options: SearchOptions = {}): RunningSearch {
+  const threads = options.threads ?? availableParallelism();
+  if (!Number.isSafeInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
+  const space = nonceSpace(request);
+  const start = options.start ?? 0n;
+  const count = options.count ?? space - start;
+  if (start < 0n || start >= space) throw new RangeError(`start ${start} is outside the nonce space [0, ${space})`);
+  if (count < 1n || start + count > space) throw new RangeError(`range [${start}, ${start + count}) runs outside the nonce space [0, ${space})`);
+  const build = options.build ?? chooseBuild(kernelBinaries);
+  const module = new WebAssembly.Module(kernelBinaries[build] as Uint8Array<ArrayBuffer>);
+  const board = ChunkBoard.create(threads, options.chunkSize ?? DEFAULT_CHUNK, count);
+  const started = performance.now();
+  const elapsedS = (): number => (performance.now() - started) / 1000;
+  const attempts = (): number => Number(board.attempts);
+
+  const pool = new Piscina({
+    filename: toPath(options.workerFile ?? DEFAULT_WORKER),
+    minThreads: threads,
+    maxThreads: threads,
+    concurrentTasksPerWorker: 1,
+    idleTimeout: 1000,
+  });
+  const tasks: Promise<ThreadResult>[] = [];
+  for (let slot = 0; slot < threads; slot++) {
+    const task: SearchTask = {
+      module, build, board: board.buffer, slot,
+      preimage: request.preimage, nonceWidth: request.nonceWidth, bound: options.bound ?? kernelBound(request.effectiveTarget),
+      start, batch: options.batch ?? DEFAULT_BATCH,
+    };
+    tasks.push(pool.run(task));
+  }
+
+  const outcome = (async (): Promise<SearchOutcome> => {
+    try {
+      const results = await Promise.all(tasks);
+      const spent = elapsedS();
+      const total = results.reduce((sum, r) => sum + r.attempts, 0);
+      // After a stop, lower chunks may be unfinished: no hit is known to be the lowest.
+      if (board.stopped) return { kind: 'stopped', attempts: total, elapsedS: spent };
+      const hits = results.map((r) => r.hit).filter((h): h is bigint => h !== null);
+      if (hits.length > 0) {
+        const nonce = hits.reduce((a, b) => (b < a ? b : a));
+        if (!verifySolutionSync(request, nonce, nodeSha256).valid) {
+          throw new VerificationError(
+            `internal error: the ${build} kernel reported nonce ${nonce.toString(16)} but node:crypto does not confirm it; nothing was printed`,
+          );
+        }
+        return { kind: 'found', nonce, attempts: total, elapsedS: spent };
+      }
+      return { kind: 'exhausted', attempts: total, elapsedS: spent };
+    } finally {
+      await pool.destroy();
+    }
+  })();
+
+  return {
+    threads, build, start, count,
+    attempts, elapsedS,
+    watermark: () => start + board.watermark,
+    stop: () => board.stop(),
+    outcome,
+  };
+}
