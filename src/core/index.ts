@@ -26,6 +26,7 @@ export {
 } from './protocol.ts';
 export { sha256 } from './sha256.ts';
 export {
+  digestBelowBound,
   digestMeetsTarget,
   powMessage,
   verifySolution,

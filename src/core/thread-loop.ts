@@ -48,6 +48,7 @@ export function runSearchThread(kernel: Kernel, board: ChunkBoard, slot: number,
     }
     if (r.stopped) break;
   }
-  board.setPosition(slot, null);
+  // The slot keeps its position after a stop or a hit (its chunk is unfinished), so
+  // the watermark stays true; a claim that found nothing left has cleared it.
   return { hit, attempts };
 }

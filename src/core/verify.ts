@@ -6,7 +6,7 @@
 
 import { abytes } from './bytes.ts';
 import { describeValue } from './errors.ts';
-import { MAX_TARGET, nonceBytes, type MineRequest, type NonceWidth } from './protocol.ts';
+import { MAX_TARGET, nonceBytes, type KernelBound, type MineRequest, type NonceWidth } from './protocol.ts';
 
 /** A SHA-256 supplied by the host; may be asynchronous (WebCrypto). */
 export type Sha256 = (data: Uint8Array) => Uint8Array | Promise<Uint8Array>;
@@ -43,6 +43,20 @@ export function digestMeetsTarget(digest: Uint8Array, target: bigint): boolean {
   let value = 0n;
   for (let i = 4; i < 12; i++) value = (value << 8n) | BigInt(digest[i]);
   return value < (target < MAX_TARGET ? target : MAX_TARGET);
+}
+
+/**
+ * The kernel's generic predicate on a finished digest: its top 96 bits, big-endian,
+ * are strictly below the bound `(b0:b1:b2)`. With the protocol's bound
+ * `(0, target_hi, target_lo)` it is exactly {@link digestMeetsTarget}; looser
+ * bounds let tests and benchmarks check many hits against the kernel.
+ */
+export function digestBelowBound(digest: Uint8Array, bound: KernelBound): boolean {
+  abytes(digest, DIGEST_BYTES, 'digest');
+  let prefix = 0n;
+  for (let i = 0; i < 12; i++) prefix = (prefix << 8n) | BigInt(digest[i]);
+  const limit = (BigInt(bound.b0 >>> 0) << 64n) | (BigInt(bound.b1 >>> 0) << 32n) | BigInt(bound.b2 >>> 0);
+  return prefix < limit;
 }
 
 /**

@@ -97,7 +97,8 @@ function parse(argv: string[], options: NonNullable<ParseArgsConfig['options']>)
     const flag = /'(-[^']*)'/.exec(message)?.[1];
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${flag ?? ''}`.trim());
     if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError(`unexpected argument ${/'([^']*)'/.exec(message)?.[1] ?? ''}`.trim());
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(message.split('. ')[0]);
+    // e.g. "--threads -1": the value looks like an option; say so on one line.
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${message.split('\n')[0]} (write ${flag ?? '--option'}=VALUE)`);
     throw new UsageError(message.split('\n')[0]);
   }
 }

@@ -118,7 +118,7 @@ async function mine(args: MineArgs): Promise<number> {
   if (outcome.kind === 'exhausted') {
     writeStatus('exhausted');
     if (!args.quiet) {
-      say(`exhausted: no valid nonce in [0x${start.toString(16)}, 0x${(start + count).toString(16)}) after ${outcome.attempts} attempts in ${outcome.elapsedS.toFixed(1)} s`);
+      say(`exhausted: no valid nonce in nonces [${start}, ${start + count}) after ${outcome.attempts} attempts in ${outcome.elapsedS.toFixed(1)} s`);
     }
     await writeLine(formatExhausted());
     return EXIT.exhausted;

@@ -12,7 +12,7 @@ import { kernelBinaries } from '../core/binaries.ts';
 import { chooseBuild, type KernelBuild } from '../core/kernel.ts';
 import { kernelBound, type KernelBound, type MineRequest } from '../core/protocol.ts';
 import type { ThreadResult } from '../core/thread-loop.ts';
-import { verifySolutionSync } from '../core/verify.ts';
+import { digestBelowBound, digestMeetsTarget, powMessage } from '../core/verify.ts';
 import { nodeSha256 } from './sha256.ts';
 import type { SearchTask } from './worker.ts';
 
@@ -129,7 +129,10 @@ export function startSearch(request: MineRequest, options: SearchOptions = {}): 
       const hits = results.map((r) => r.hit).filter((h): h is bigint => h !== null);
       if (hits.length > 0) {
         const nonce = hits.reduce((a, b) => (b < a ? b : a));
-        if (!verifySolutionSync(request, nonce, nodeSha256).valid) {
+        // Independent of the kernel: node:crypto's SHA-256 and the core's predicate.
+        const digest = nodeSha256(nodeSha256(powMessage(request.preimage, nonce, request.nonceWidth)));
+        const valid = options.bound ? digestBelowBound(digest, options.bound) : digestMeetsTarget(digest, request.effectiveTarget);
+        if (!valid) {
           throw new VerificationError(
             `internal error: the ${build} kernel reported nonce ${nonce.toString(16)} but node:crypto does not confirm it; nothing was printed`,
           );

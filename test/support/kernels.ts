@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Kernel, type KernelBinaries, type KernelBuild } from '../../src/core/kernel.ts';
 import type { KernelBound, NonceWidth } from '../../src/core/protocol.ts';
+import { digestBelowBound } from '../../src/core/verify.ts';
 import { nodeSha256 } from './vectors.ts';
 
 const read = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`../../build/${name}`, import.meta.url)));
@@ -28,12 +29,7 @@ export function refDigest(preimage: Uint8Array, nonce: bigint, width: NonceWidth
 }
 
 /** Whether the digest's top 96 bits, big-endian, are below the bound (the kernel's predicate). */
-export function belowBound(digest: Uint8Array, bound: KernelBound): boolean {
-  const view = new DataView(digest.buffer, digest.byteOffset, 12);
-  const prefix = (BigInt(view.getUint32(0)) << 64n) | (BigInt(view.getUint32(4)) << 32n) | BigInt(view.getUint32(8));
-  const limit = (BigInt(bound.b0 >>> 0) << 64n) | (BigInt(bound.b1 >>> 0) << 32n) | BigInt(bound.b2 >>> 0);
-  return prefix < limit;
-}
+export const belowBound = digestBelowBound;
 
 /** Every nonce in [start, start+count) whose digest is below the bound, by node:crypto. */
 export function refHits(preimage: Uint8Array, width: NonceWidth, bound: KernelBound, start: bigint, count: number): bigint[] {
