@@ -88,8 +88,8 @@ export function nonceSpace(request: Pick<MineRequest, 'nonceWidth'>): bigint {
  * @throws RangeError for a range outside the nonce space or a bad thread count.
  */
 export function startSearch(request: MineRequest, options: SearchOptions = {}): RunningSearch {
-  const threads = options.threads ?? availableParallelism();
-  if (!Number.isSafeInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
+  const wanted = options.threads ?? availableParallelism();
+  if (!Number.isSafeInteger(wanted) || wanted < 1) throw new RangeError(`threads must be a positive integer, got ${wanted}`);
   const space = nonceSpace(request);
   const start = options.start ?? 0n;
   const count = options.count ?? space - start;
@@ -97,7 +97,11 @@ export function startSearch(request: MineRequest, options: SearchOptions = {}): 
   if (count < 1n || start + count > space) throw new RangeError(`range [${start}, ${start + count}) runs outside the nonce space [0, ${space})`);
   const build = options.build ?? chooseBuild(kernelBinaries);
   const module = new WebAssembly.Module(kernelBinaries[build] as Uint8Array<ArrayBuffer>);
-  const board = ChunkBoard.create(threads, options.chunkSize ?? DEFAULT_CHUNK, count);
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
+  // No thread without a chunk to claim: a short range starts fewer threads, and sooner.
+  const chunks = (count + chunkSize - 1n) / chunkSize;
+  const threads = chunks < BigInt(wanted) ? Number(chunks) : wanted;
+  const board = ChunkBoard.create(threads, chunkSize, count);
   const started = performance.now();
   const elapsedS = (): number => (performance.now() - started) / 1000;
   const attempts = (): number => Number(board.attempts);
