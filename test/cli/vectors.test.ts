@@ -64,6 +64,13 @@ describe('dmint-miner on the fixture vectors', () => {
     }
   });
 
+  it('searches a V1 range to ffffffff inclusive and no further', async () => {
+    const r = await runCli(['--start', '0xffffff00', '--count', '256', '--progress', 'none'], mainnetRequest);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('{"exhausted":true}\n');
+    expect(r.stderr).toContain(`[${0xffffff00}, ${2 ** 32}) after 256 attempts`);
+  });
+
   it('searches a V2 range across a 2^32 boundary to its end', async () => {
     const v2 = fixture.pow_vectors.find((p) => p.id === 'gen-w8-409')!;
     const r = await runCli(['--start', '0xfff80000', '--count', '0x100000', '--progress', 'none', '--workers', '2'], requestJson(v2.preimage_hex, '0000000000000001', 8));

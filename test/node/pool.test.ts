@@ -2,7 +2,7 @@
 // the answer is the lowest hit of the range at any thread count and chunk size.
 import { describe, expect, it } from 'vitest';
 import type { MineRequest } from '../../src/core/protocol.ts';
-import { startSearch } from '../../src/node/pool.ts';
+import { VerificationError, startSearch } from '../../src/node/pool.ts';
 import { WORKER } from '../support/cli.ts';
 import { prng, refHits } from '../support/kernels.ts';
 
@@ -59,5 +59,14 @@ describe('startSearch (piscina pool, shared chunk board)', () => {
     expect(stopped.kind).toBe('stopped');
     expect(performance.now() - t).toBeLessThan(200);
     expect(search.watermark()).toBeLessThanOrEqual(BigInt(stopped.attempts));
+  });
+});
+
+describe('re-verification', () => {
+  it('a nonce the kernel side reports but node:crypto does not confirm is an internal error, never an answer', async () => {
+    const lying = new URL('../support/lying-worker.cjs', import.meta.url);
+    const search = startSearch(request(prng(1).bytes(64), 4), { threads: 1, workerFile: lying, count: 1000n });
+    await expect(search.outcome).rejects.toThrow(VerificationError);
+    await expect(search.outcome).rejects.toThrow(/does not confirm it; nothing was printed/);
   });
 });
