@@ -53,7 +53,7 @@ async function mine(args: MineArgs): Promise<number> {
   const status = args.statusFile ? new StatusFile(args.statusFile) : undefined;
   const style = progressStyle(args);
 
-  const search = startSearch(request, { threads: args.workers, start, count });
+  const search = startSearch(request, { threads: args.workers, start, count, headStart: true });
   process.off('SIGTERM', earlyTerm);
   process.off('SIGINT', earlyInt);
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { ChunkBoard } from '../core/board.ts';
 import { kernelBinaries } from '../core/binaries.ts';
-import { chooseBuild, type KernelBuild } from '../core/kernel.ts';
+import { Kernel, chooseBuild, type KernelBuild } from '../core/kernel.ts';
 import { kernelBound, type KernelBound, type MineRequest } from '../core/protocol.ts';
 import type { ThreadResult } from '../core/thread-loop.ts';
 import { digestBelowBound, digestMeetsTarget, powMessage } from '../core/verify.ts';
@@ -42,6 +42,13 @@ export interface SearchOptions {
   workerFile?: string | URL;
   /** Override the 96-bit bound derived from the target (benchmarks use one nothing meets). */
   bound?: KernelBound;
+  /**
+   * Search the first chunk on the calling thread while the workers start, so a
+   * hit near the start of the range is answered without waiting for them. It
+   * yields between batches (signals and timers still run). The CLI turns it on;
+   * a host whose main thread must never hash leaves it off.
+   */
+  headStart?: boolean;
 }
 
 /** How a search ended. */
@@ -101,10 +108,14 @@ export function startSearch(request: MineRequest, options: SearchOptions = {}): 
   // No thread without a chunk to claim: a short range starts fewer threads, and sooner.
   const chunks = (count + chunkSize - 1n) / chunkSize;
   const threads = chunks < BigInt(wanted) ? Number(chunks) : wanted;
-  const board = ChunkBoard.create(threads, chunkSize, count);
+  // With a head start, the calling thread has its own slot and takes chunk 0 before any worker exists.
+  const board = ChunkBoard.create(threads + (options.headStart ? 1 : 0), chunkSize, count);
+  const headChunk = options.headStart ? board.claim(threads) : null;
   const started = performance.now();
   const elapsedS = (): number => (performance.now() - started) / 1000;
   const attempts = (): number => Number(board.attempts);
+  const bound = options.bound ?? kernelBound(request.effectiveTarget);
+  const batch = options.batch ?? DEFAULT_BATCH;
 
   const pool = new Piscina({
     filename: toPath(options.workerFile ?? DEFAULT_WORKER),
@@ -117,15 +128,38 @@ export function startSearch(request: MineRequest, options: SearchOptions = {}): 
   for (let slot = 0; slot < threads; slot++) {
     const task: SearchTask = {
       module, build, board: board.buffer, slot,
-      preimage: request.preimage, nonceWidth: request.nonceWidth, bound: options.bound ?? kernelBound(request.effectiveTarget),
-      start, batch: options.batch ?? DEFAULT_BATCH,
+      preimage: request.preimage, nonceWidth: request.nonceWidth, bound, start, batch,
     };
     tasks.push(pool.run(task));
   }
+  const head = headChunk === null
+    ? undefined
+    : searchChunkHere(Kernel.fromModule(build, module), request, bound, board, threads, headChunk, start, batch);
+
+  /** Re-check a nonce with node:crypto and the core's predicate: independent of the kernel. */
+  const verified = (nonce: bigint): bigint => {
+    const digest = nodeSha256(nodeSha256(powMessage(request.preimage, nonce, request.nonceWidth)));
+    const valid = options.bound ? digestBelowBound(digest, options.bound) : digestMeetsTarget(digest, request.effectiveTarget);
+    if (!valid) {
+      throw new VerificationError(
+        `internal error: the ${build} kernel reported nonce ${nonce.toString(16)} but node:crypto does not confirm it; nothing was printed`,
+      );
+    }
+    return nonce;
+  };
 
   const outcome = (async (): Promise<SearchOutcome> => {
     try {
+      const first = head ? await head : undefined;
+      if (first?.hit != null && !board.stopped) {
+        // Chunk 0 holds the lowest nonces of the range: its hit is the answer, whatever the workers do.
+        board.stop();
+        // Workers still starting are terminated by destroy(); their tasks' rejections mean nothing now.
+        for (const task of tasks) task.catch(() => {});
+        return { kind: 'found', nonce: verified(first.hit), attempts: attempts(), elapsedS: elapsedS() };
+      }
       const results = await Promise.all(tasks);
+      if (first) results.push(first);
       const spent = elapsedS();
       const total = results.reduce((sum, r) => sum + r.attempts, 0);
       // After a stop, lower chunks may be unfinished: no hit is known to be the lowest.
@@ -133,15 +167,7 @@ export function startSearch(request: MineRequest, options: SearchOptions = {}): 
       const hits = results.map((r) => r.hit).filter((h): h is bigint => h !== null);
       if (hits.length > 0) {
         const nonce = hits.reduce((a, b) => (b < a ? b : a));
-        // Independent of the kernel: node:crypto's SHA-256 and the core's predicate.
-        const digest = nodeSha256(nodeSha256(powMessage(request.preimage, nonce, request.nonceWidth)));
-        const valid = options.bound ? digestBelowBound(digest, options.bound) : digestMeetsTarget(digest, request.effectiveTarget);
-        if (!valid) {
-          throw new VerificationError(
-            `internal error: the ${build} kernel reported nonce ${nonce.toString(16)} but node:crypto does not confirm it; nothing was printed`,
-          );
-        }
-        return { kind: 'found', nonce, attempts: total, elapsedS: spent };
+        return { kind: 'found', nonce: verified(nonce), attempts: total, elapsedS: spent };
       }
       return { kind: 'exhausted', attempts: total, elapsedS: spent };
     } finally {
@@ -156,4 +182,32 @@ export function startSearch(request: MineRequest, options: SearchOptions = {}): 
     stop: () => board.stop(),
     outcome,
   };
+}
+
+/**
+ * Search chunk `k` on this thread in batches, yielding to the event loop between
+ * them, with the same board protocol as a worker thread (attempts, position, hit).
+ */
+async function searchChunkHere(
+  kernel: Kernel, request: MineRequest, bound: KernelBound, board: ChunkBoard, slot: number, k: bigint, start: bigint, batch: number,
+): Promise<ThreadResult> {
+  kernel.setJob(request.preimage, request.nonceWidth, bound);
+  const offset = k * board.chunkSize;
+  const n = board.count - offset < board.chunkSize ? board.count - offset : board.chunkSize;
+  let searched = 0n;
+  while (searched < n) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (!board.shouldContinue(k)) return { hit: null, attempts: Number(searched) };
+    const len = n - searched < BigInt(batch) ? Number(n - searched) : batch;
+    const r = kernel.scan(start + offset + searched, len);
+    board.addAttempts(r.scanned);
+    if (r.hit !== null) {
+      board.reportHit(k);
+      return { hit: r.hit, attempts: Number(searched) + r.scanned };
+    }
+    searched += BigInt(len);
+    board.setPosition(slot, offset + searched);
+  }
+  board.setPosition(slot, null); // done: no longer holds the watermark back
+  return { hit: null, attempts: Number(searched) };
 }

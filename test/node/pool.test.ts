@@ -30,6 +30,21 @@ describe('startSearch (piscina pool, shared chunk board)', () => {
     }
   });
 
+  it('with a head start on the calling thread, the answer is still the lowest hit, in chunk 0 or above it', async () => {
+    const rnd = prng(31337);
+    for (let trial = 0; trial < 3; trial++) {
+      const preimage = rnd.bytes(64);
+      const start = BigInt(rnd.below(2 ** 31));
+      const want = refHits(preimage, 4, LOOSE, start, 30_000);
+      // Chunks smaller than the first gap put the lowest hit in chunk 0 or, with an offset start, above it.
+      for (const [from, chunkSize] of [[start, 2048n], [want[0] - 10n, 4n], [want[0] + 1n, 1000n]] as const) {
+        const expected = want.find((n) => n >= from);
+        const outcome = await startSearch(request(preimage, 4), { threads: 2, chunkSize, batch: 64, bound: LOOSE, start: from, count: 20_000n, headStart: true, workerFile: WORKER }).outcome;
+        expect(outcome, `from ${from} chunk ${chunkSize}`).toMatchObject({ kind: 'found', nonce: expected });
+      }
+    }
+  });
+
   it('finds the lowest hit of a V2 range across a 2^32 boundary, and exhausts a range with none', async () => {
     const preimage = prng(7).bytes(64);
     const start = (5n << 32n) - 3000n;
