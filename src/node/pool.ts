@@ -21,8 +21,10 @@ export const DEFAULT_CHUNK = 1n << 18n;
 /** Nonces per kernel call inside a chunk: progress, stop and abort act between calls. */
 export const DEFAULT_BATCH = 1 << 15;
 
-/** Where the bundled worker sits beside this module in dist/node/. */
-const DEFAULT_WORKER = new URL('./worker.cjs', import.meta.url);
+/** Where the bundled worker sits beside this module in dist/node/ (run from source, as in tests: the built one). */
+const DEFAULT_WORKER = import.meta.url.endsWith('.ts')
+  ? new URL('../../dist/node/worker.cjs', import.meta.url)
+  : new URL('./worker.cjs', import.meta.url);
 
 /** Options of {@link startSearch}. */
 export interface SearchOptions {
