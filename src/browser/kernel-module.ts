@@ -1,0 +1,61 @@
+/**
+ * Pick the kernel build and compile it once on the page, asynchronously (the
+ * main thread may not compile large modules synchronously), so that every
+ * worker gets the same compiled module and a Content Security Policy that
+ * blocks WebAssembly is reported at once, as a clear error rather than a hang.
+ * @module
+ */
+import { kernelBinaries } from '../core/binaries.ts';
+import { chooseBuild, type KernelBinaries, type KernelBuild } from '../core/kernel.ts';
+import { SupportError, isCspBlock } from './errors.ts';
+
+/** A compiled kernel build, ready to post to workers. */
+export interface KernelModule {
+  /** The build that was chosen. */
+  build: KernelBuild;
+  /** The compiled module. */
+  module: WebAssembly.Module;
+  /** Its bytes, for engines that cannot post a module to a worker. */
+  bytes: Uint8Array;
+  /** True when SIMD was available but a test switch forced the scalar build. */
+  forcedScalar: boolean;
+}
+
+/** Options of {@link loadKernelModule}. */
+export interface LoadOptions {
+  /** Both builds (default: the bundle's inlined binaries). */
+  binaries?: KernelBinaries;
+  /**
+   * Test switch: run `WebAssembly.validate` through a wrapper that refuses the SIMD
+   * module, as an engine without SIMD would, so the real fallback path is taken.
+   */
+  forceScalar?: boolean;
+}
+
+/**
+ * Choose SIMD or scalar through `WebAssembly.validate` and compile that build.
+ * @throws SupportError (`no-wasm`, `csp`, `wasm-compile`).
+ */
+export async function loadKernelModule(options: LoadOptions = {}): Promise<KernelModule> {
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.compile !== 'function') {
+    throw new SupportError('no-wasm', 'this browser has no WebAssembly, which the miner needs (any browser from 2017 on has it)');
+  }
+  const binaries = options.binaries ?? kernelBinaries;
+  const validate = (bytes: BufferSource): boolean => WebAssembly.validate(bytes);
+  const refuseSimd = (bytes: BufferSource): boolean => (bytes === binaries.simd ? false : validate(bytes));
+  const build = chooseBuild(binaries, options.forceScalar ? refuseSimd : validate);
+  const forcedScalar = options.forceScalar === true && build === 'scalar' && chooseBuild(binaries, validate) === 'simd';
+  const bytes = binaries[build];
+  try {
+    const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+    return { build, module, bytes, forcedScalar };
+  } catch (err) {
+    if (isCspBlock(err)) {
+      throw new SupportError(
+        'csp',
+        "this page's Content Security Policy blocks WebAssembly, so the miner cannot run: the policy's script-src needs 'wasm-unsafe-eval', which allows WebAssembly and nothing else",
+      );
+    }
+    throw new SupportError('wasm-compile', `this browser refused to compile the ${build} kernel: ${(err as Error)?.message ?? String(err)}`);
+  }
+}
