@@ -2,7 +2,7 @@
 // AssemblyScript, then bundles the TypeScript entries with the wasm inlined.
 //   node scripts/build.mjs              build
 //   node scripts/build.mjs --if-needed  build only when a source is newer than the outputs
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -10,9 +10,16 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
 
-/** The Node command (ESM) and its piscina worker (CommonJS, so it also loads from an asar archive). */
-const OUTPUTS = ['build/kernel-simd.wasm', 'build/kernel-scalar.wasm', 'dist/node/dmint-miner.js', 'dist/node/worker.cjs'];
-const INPUTS = ['assembly', 'src', 'scripts', 'asconfig.json', 'package.json'];
+/**
+ * The Node command (ESM) and its piscina worker (CommonJS, so it also loads from an asar archive);
+ * the mining page (dist/web/: its static files, its ESM entry and its module worker).
+ */
+const WEB_STATIC = ['index.html', 'style.css', 'favicon.svg'];
+const OUTPUTS = [
+  'build/kernel-simd.wasm', 'build/kernel-scalar.wasm', 'dist/node/dmint-miner.js', 'dist/node/worker.cjs',
+  'dist/web/app.js', 'dist/web/worker.js', ...WEB_STATIC.map((f) => `dist/web/${f}`),
+];
+const INPUTS = ['assembly', 'src', 'scripts', 'web', 'asconfig.json', 'package.json'];
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
@@ -59,4 +66,20 @@ const node = {
 };
 await esbuild.build({ ...node, entryPoints: ['src/node/dmint-miner.ts'], outfile: 'dist/node/dmint-miner.js', format: 'esm' });
 await esbuild.build({ ...node, entryPoints: ['src/node/worker.ts'], outfile: 'dist/node/worker.cjs', format: 'cjs' });
+
+// The page: ESM for the browser, the worker as its own entry beside app.js (app.js
+// starts it with new URL('./worker.js', import.meta.url)), the wasm inlined in app.js.
+await esbuild.build({
+  bundle: true,
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2022',
+  loader: { '.wasm': 'binary' },
+  entryPoints: { app: 'web/app.ts', worker: 'src/browser/worker.ts' },
+  outdir: 'dist/web',
+  minify: true,
+  sourcemap: true,
+  logLevel: 'warning',
+});
+for (const f of WEB_STATIC) copyFileSync(`web/${f}`, `dist/web/${f}`);
 console.error(`build: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -1,0 +1,62 @@
+/**
+ * A small live chart of the hash rate, drawn as inline SVG (no library): an
+ * area and a line over the last samples, with the peak as the scale.
+ * @module
+ */
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const WIDTH = 300;
+const HEIGHT = 80;
+
+/** The rate chart inside an `<svg>` element of the page. */
+export class RateChart {
+  readonly #line: SVGPolylineElement;
+  readonly #area: SVGPolygonElement;
+  readonly #peak: SVGTextElement;
+  readonly #samples: number[] = [];
+  readonly #capacity: number;
+
+  /**
+   * @param svg - an empty `<svg>`; its viewBox is set to 300 × 80.
+   * @param capacity - samples kept (the page adds one every 0.25 s: 240 is a minute).
+   */
+  constructor(svg: SVGSVGElement, capacity = 240) {
+    this.#capacity = capacity;
+    svg.setAttribute('viewBox', `0 0 ${WIDTH} ${HEIGHT}`);
+    svg.setAttribute('preserveAspectRatio', 'none');
+    this.#area = document.createElementNS(SVG_NS, 'polygon');
+    this.#area.setAttribute('class', 'chart-area');
+    this.#line = document.createElementNS(SVG_NS, 'polyline');
+    this.#line.setAttribute('class', 'chart-line');
+    this.#peak = document.createElementNS(SVG_NS, 'text');
+    this.#peak.setAttribute('class', 'chart-peak');
+    this.#peak.setAttribute('x', '4');
+    this.#peak.setAttribute('y', '12');
+    svg.replaceChildren(this.#area, this.#line, this.#peak);
+  }
+
+  /** Forget every sample. */
+  clear(): void {
+    this.#samples.length = 0;
+    this.#draw('');
+  }
+
+  /** Add one rate sample (hashes per second); `label` is the formatted peak. */
+  push(rate: number, label: (peak: number) => string): void {
+    this.#samples.push(Number.isFinite(rate) && rate > 0 ? rate : 0);
+    if (this.#samples.length > this.#capacity) this.#samples.shift();
+    const peak = Math.max(...this.#samples);
+    this.#draw(peak > 0 ? `peak ${label(peak)}` : '');
+  }
+
+  #draw(peakText: string): void {
+    const n = this.#samples.length;
+    const peak = Math.max(1, ...this.#samples);
+    const step = WIDTH / Math.max(1, this.#capacity - 1);
+    const x0 = WIDTH - (n - 1) * step;
+    const pts = this.#samples.map((v, i) => `${(x0 + i * step).toFixed(1)},${(HEIGHT - 2 - (v / peak) * (HEIGHT - 18)).toFixed(1)}`);
+    this.#line.setAttribute('points', pts.join(' '));
+    this.#area.setAttribute('points', n > 1 ? `${x0.toFixed(1)},${HEIGHT} ${pts.join(' ')} ${WIDTH},${HEIGHT}` : '');
+    this.#peak.textContent = peakText;
+  }
+}
