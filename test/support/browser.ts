@@ -1,0 +1,103 @@
+// Helpers for the browser end-to-end tests: the static server (the real
+// scripts/serve-web.mjs, on port 0) and Debian's Chromium through playwright-core.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+
+/** Where Debian's chromium package puts the browser (`.ci/run` installs it when missing). */
+export const CHROMIUM = '/usr/bin/chromium';
+/** Whether the browser suites can run on this machine. */
+export const hasChromium = existsSync(CHROMIUM);
+
+/** The flags the project runs Chromium with (DESIGN §4): headless, no sandbox (root in CI), nothing phoning home. */
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-quic',
+];
+
+const SERVER = fileURLToPath(new URL('../../scripts/serve-web.mjs', import.meta.url));
+
+/** A running serve-web.mjs. */
+export interface WebServer {
+  /** `http://127.0.0.1:PORT/` */
+  url: string;
+  process: ChildProcess;
+  close(): Promise<void>;
+}
+
+/** Start scripts/serve-web.mjs on a free port with `flags`; resolves once it printed its URL. */
+export function serveWeb(flags: string[] = []): Promise<WebServer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SERVER, '--port', '0', ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve-web did not print its URL in 10 s: ${err}`));
+    }, 10_000);
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /^(http:\/\/\S+)\n/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      resolve({
+        url: m[1],
+        process: child,
+        close: () => new Promise((done) => {
+          if (child.exitCode !== null) return done();
+          child.once('exit', () => done());
+          child.kill('SIGTERM');
+        }),
+      });
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve-web exited with ${code}: ${err}`));
+    });
+  });
+}
+
+/** Launch Debian's Chromium headless. */
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** A page with everything it logs and requests recorded. */
+export interface WatchedPage {
+  page: Page;
+  /** Console errors and uncaught page errors. */
+  errors: string[];
+  /** Every URL the page (or its workers) requested. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/** A fresh context and page, recording console errors and requests. */
+export async function openPage(browser: Browser, options: BrowserContextOptions = {}): Promise<WatchedPage> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  context.on('request', (r) => requests.push(r.url()));
+  return { page, errors, requests, close: () => context.close() };
+}
+
+/** Wait until `document.body.dataset.state` is one of `states`; returns it. */
+export async function waitForState(page: Page, states: string[], timeoutMs = 30_000): Promise<string> {
+  await page.waitForFunction((s) => s.includes(document.body.dataset.state ?? ''), states, { timeout: timeoutMs, polling: 25 });
+  return page.evaluate(() => document.body.dataset.state ?? '');
+}
+
+/** The page link for a request and options (`#job=...&threads=...`), relative to the server URL. */
+export function jobLink(base: string, request: object | string, params: Record<string, string | number> = {}): string {
+  const job = typeof request === 'string' ? request : JSON.stringify(request);
+  const rest = Object.entries(params).map(([k, v]) => `&${k}=${encodeURIComponent(String(v))}`).join('');
+  return `${base}index.html#job=${encodeURIComponent(job)}${rest}`;
+}
