@@ -1,0 +1,216 @@
+// The mining page end to end in Debian's Chromium (playwright-core), served by
+// the real scripts/serve-web.mjs: with cross-origin isolation (shared-memory
+// scheduling), without it (message scheduling), and with a CSP that blocks
+// WebAssembly. Small windows around known nonces keep the suite short.
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
+import { hasChromium, jobLink, launchChromium, openPage, serveWeb, waitForState, type WatchedPage, type WebServer } from '../support/browser.ts';
+import { fixture } from '../support/vectors.ts';
+
+if (!hasChromium) {
+  console.warn('test/browser/page.test.ts: /usr/bin/chromium is missing, so the browser end-to-end suite is SKIPPED (install it: apt-get install -y chromium; .ci/run does)');
+}
+
+const vector = (id: string) => fixture.pow_vectors.find((v) => v.id.startsWith(id))!;
+const request = (id: string, target = '7fffffffffffffff') => {
+  const v = vector(id);
+  return JSON.stringify({ preimage_hex: v.preimage_hex, target_hex: target, nonce_width: v.nonce_width });
+};
+const HIT_LINE = /^\{"nonce_hex":"[0-9a-f]{8}","attempts":\d+,"elapsed_s":\d+(\.\d+)?(e-\d+)?\}$/;
+const RESULTS = new URL('../../test-results/', import.meta.url);
+
+const text = (page: Page, selector: string) => page.locator(selector).textContent().then((t) => t ?? '');
+
+describe.skipIf(!hasChromium)('the mining page in Chromium', () => {
+  let browser: Browser;
+  let isolated: WebServer;
+  let plain: WebServer;
+  let noWasm: WebServer;
+  const open: WatchedPage[] = [];
+
+  beforeAll(async () => {
+    [isolated, plain, noWasm, browser] = await Promise.all([
+      serveWeb(), serveWeb(['--no-isolation']), serveWeb(['--no-wasm-csp']), launchChromium(),
+    ]);
+    mkdirSync(RESULTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await Promise.all(open.map((p) => p.close().catch(() => {})));
+    await browser?.close();
+    await Promise.all([isolated, plain, noWasm].map((s) => s?.close()));
+  });
+
+  async function page(options: Parameters<typeof openPage>[1] = {}): Promise<WatchedPage> {
+    const p = await openPage(browser, options);
+    open.push(p);
+    return p;
+  }
+
+  /** Nothing logged as an error, and nothing requested from anywhere but the page's own server. */
+  function expectClean(p: WatchedPage, server: WebServer): void {
+    expect(p.errors).toEqual([]);
+    expect(p.requests.length).toBeGreaterThan(0);
+    for (const url of p.requests) expect(url.startsWith(server.url), url).toBe(true);
+  }
+
+  it('finds and verifies gen-w4-506 from a #job= link, cross-origin isolated: shared-memory scheduling, the CLI\'s answer', async () => {
+    const v = vector('gen-w4-506');
+    const start = v.nonce_int_le - 600_000;
+    const p = await page();
+    await p.page.goto(jobLink(isolated.url, request('gen-w4-506'), { threads: 2, start, count: 1_000_000, autostart: 1 }));
+    expect(await waitForState(p.page, ['found', 'exhausted', 'error'])).toBe('found');
+    const line = await text(p.page, '#result');
+    expect(line).toMatch(HIT_LINE);
+    expect(JSON.parse(line).nonce_hex).toBe(v.nonce_hex);
+    expect(await p.page.evaluate(() => [crossOriginIsolated, document.body.dataset.mode, document.body.dataset.build])).toEqual([true, 'shared', 'simd']);
+    expect(await p.page.locator('#verified').isVisible()).toBe(true);
+    expect(await text(p.page, '#verified')).toContain('WebCrypto SHA-256');
+
+    // The CLI on the same window: same nonce, same keys in the same order.
+    const cli = await runCli(['--quiet', '--workers', '2', '--start', String(start), '--count', '1000000'], request('gen-w4-506'));
+    expect(cli.code).toBe(0);
+    const cliLine = cli.stdout.trimEnd();
+    expect(cliLine).toMatch(HIT_LINE);
+    expect(Object.keys(JSON.parse(line))).toEqual(Object.keys(JSON.parse(cliLine)));
+    expect(JSON.parse(line).nonce_hex).toBe(JSON.parse(cliLine).nonce_hex);
+    expectClean(p, isolated);
+
+    await p.page.screenshot({ path: new URL('browser-found.png', RESULTS).pathname, fullPage: true });
+  });
+
+  it('finds and verifies the PXD mainnet nonce without isolation: message scheduling', async () => {
+    const v = vector('pxd-mainnet');
+    const p = await page();
+    await p.page.goto(jobLink(plain.url, request('pxd-mainnet'), { threads: 2, start: v.nonce_int_le - 700_000, count: 1_000_000, autostart: 1 }));
+    expect(await waitForState(p.page, ['found', 'exhausted', 'error'])).toBe('found');
+    const line = await text(p.page, '#result');
+    expect(line).toMatch(HIT_LINE);
+    expect(JSON.parse(line).nonce_hex).toBe(v.nonce_hex);
+    expect(await p.page.evaluate(() => [crossOriginIsolated, typeof SharedArrayBuffer, document.body.dataset.mode])).toEqual([false, 'undefined', 'messages']);
+    expect(await text(p.page, '#verified')).toContain('WebCrypto SHA-256');
+    expectClean(p, plain);
+  });
+
+  it('exhausts a small range with no valid nonce, on both scheduling paths', async () => {
+    const cli = await runCli(['--quiet', '--workers', '2', '--start', '0', '--count', '1048576'], request('gen-w4-8403'));
+    expect(cli.code).toBe(2);
+    for (const server of [isolated, plain]) {
+      const p = await page();
+      // 4 chunks of 2^18 plus an odd tail, on 3 threads.
+      await p.page.goto(jobLink(server.url, request('gen-w4-8403'), { threads: 3, start: 0, count: 1_048_576 + 1000, autostart: 1 }));
+      expect(await waitForState(p.page, ['found', 'exhausted', 'error'])).toBe('exhausted');
+      expect(await text(p.page, '#result')).toBe(cli.stdout.trimEnd());
+      expect(await text(p.page, '#attempts')).toBe('1,049,576');
+      expectClean(p, server);
+      await p.close();
+    }
+  });
+
+  for (const [name, flags] of [['cross-origin isolated', 'isolated'], ['not isolated', 'plain']] as const) {
+    it(`Stop stops every worker within half a second (${name})`, async () => {
+      const server = flags === 'isolated' ? isolated : plain;
+      const p = await page();
+      // Target 1: nothing in the V1 space meets it, so only Stop ends this search.
+      await p.page.goto(jobLink(server.url, request('gen-w4-8403', '0000000000000001'), { threads: 2, autostart: 1 }));
+      expect(await waitForState(p.page, ['mining', 'error'])).toBe('mining');
+      await p.page.waitForFunction(() => Number(document.getElementById('attempts')!.textContent!.replace(/,/g, '')) > 1_000_000, null, { polling: 50 });
+      expect(p.page.workers().length).toBe(2);
+
+      const t0 = performance.now();
+      await p.page.click('#stop-btn');
+      expect(await waitForState(p.page, ['stopped', 'error'], 2000)).toBe('stopped');
+      const wall = performance.now() - t0;
+      const stopMs = Number(await p.page.evaluate(() => document.body.dataset.stopMs));
+      expect(stopMs).toBeLessThan(500);
+      expect(wall).toBeLessThan(1000);
+
+      // Every worker is idle (a busy shared-path worker could not even answer) and hashes nothing more.
+      const snapshot = () => Promise.all(p.page.workers().map((w) =>
+        Promise.race([
+          w.evaluate(() => (globalThis as unknown as { dmintWorker: { busy: boolean; hashed: number } }).dmintWorker),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('a worker is still busy')), 500)),
+        ])));
+      const before = await snapshot();
+      const shown = [await text(p.page, '#attempts'), await text(p.page, '#rate')];
+      await p.page.waitForTimeout(400);
+      const after = await snapshot();
+      for (const s of before) expect(s.busy).toBe(false);
+      expect(after).toEqual(before);
+      expect([await text(p.page, '#attempts'), await text(p.page, '#rate')]).toEqual(shown);
+      expect(await text(p.page, '#result')).toBe('');
+      expectClean(p, server);
+    });
+  }
+
+  it('falls back to the scalar build where WebAssembly.validate refuses SIMD (test switch scalar=1)', async () => {
+    const v = vector('gen-w4-506');
+    const p = await page();
+    await p.page.goto(jobLink(isolated.url, request('gen-w4-506'), { threads: 2, start: v.nonce_int_le - 200_000, count: 400_000, autostart: 1, scalar: 1 }));
+    expect(await waitForState(p.page, ['found', 'exhausted', 'error'])).toBe('found');
+    expect(JSON.parse(await text(p.page, '#result')).nonce_hex).toBe(v.nonce_hex);
+    expect(await p.page.evaluate(() => document.body.dataset.build)).toBe('scalar');
+    expect(await text(p.page, '#env-build')).toMatch(/Scalar WebAssembly/);
+    expectClean(p, isolated);
+  });
+
+  it('says clearly that a CSP without \'wasm-unsafe-eval\' blocks WebAssembly, instead of hanging', async () => {
+    const p = await page();
+    const t0 = performance.now();
+    await p.page.goto(jobLink(noWasm.url, request('gen-w4-506'), { threads: 2, autostart: 1 }));
+    expect(await waitForState(p.page, ['found', 'exhausted', 'error', 'mining'], 10_000)).toBe('error');
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    const message = await text(p.page, '#message');
+    expect(message).toContain('Content Security Policy');
+    expect(message).toContain("'wasm-unsafe-eval'");
+    expect(await p.page.locator('#message').getAttribute('class')).toContain('error');
+    expect(await text(p.page, '#result')).toBe('');
+    expect(await p.page.locator('#start-btn').isDisabled()).toBe(true);
+  });
+
+  it('shows the core\'s RequestError message for a bad request and mines nothing', async () => {
+    const p = await page();
+    const bad = JSON.stringify({ preimage_hex: 'ab'.repeat(64), target_hex: '0x7f', nonce_width: 4 });
+    await p.page.goto(jobLink(isolated.url, bad, { autostart: 1 }));
+    expect(await waitForState(p.page, ['error', 'mining', 'found'], 10_000)).toBe('error');
+    expect(await text(p.page, '#message')).toBe('Bad request: target_hex must contain only hex digits 0-9a-fA-F (no 0x, sign, space or _), found "x" at index 1.');
+    expect(p.page.workers().length).toBe(0);
+    // The form still works: fix the request and start with the keyboard.
+    await p.page.fill('#request', request('gen-w4-506'));
+    await p.page.fill('#start', '1500000');
+    await p.page.fill('#count', '100000');
+    await p.page.focus('#request');
+    await p.page.keyboard.press('Control+Enter');
+    expect(await waitForState(p.page, ['found', 'exhausted', 'error'])).toBe('found');
+    expectClean(p, isolated);
+  });
+
+  it('keeps the last results across a reload, and asks before leaving while mining', async () => {
+    const v = vector('gen-w4-506');
+    const p = await page({ colorScheme: 'dark', viewport: { width: 390, height: 844 } });
+    await p.page.goto(jobLink(isolated.url, request('gen-w4-506'), { threads: 1, start: v.nonce_int_le - 100, count: 1000 }));
+    expect(await waitForState(p.page, ['idle', 'error'])).toBe('idle');
+    await p.page.click('#start-btn');
+    expect(await waitForState(p.page, ['found', 'exhausted', 'error'])).toBe('found');
+    const line = await text(p.page, '#result');
+    await p.page.screenshot({ path: new URL('browser-found-phone-dark.png', RESULTS).pathname, fullPage: true });
+    await p.page.reload();
+    expect(await waitForState(p.page, ['idle', 'error'])).toBe('idle');
+    expect(await text(p.page, '#history li:first-child code')).toBe(line);
+
+    // Mining (started by a click, so the page may ask): leaving asks first.
+    await p.page.fill('#request', request('gen-w4-8403', '0000000000000001'));
+    await p.page.fill('#start', '');
+    await p.page.fill('#count', '');
+    await p.page.click('#start-btn');
+    expect(await waitForState(p.page, ['mining', 'error'])).toBe('mining');
+    const dialog = p.page.waitForEvent('dialog');
+    await p.page.close({ runBeforeUnload: true });
+    const d = await dialog;
+    expect(d.type()).toBe('beforeunload');
+    await d.accept();
+    expect(p.errors).toEqual([]);
+  });
+});
