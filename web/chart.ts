@@ -1,6 +1,7 @@
 /**
  * A small live chart of the hash rate, drawn as inline SVG (no library): an
- * area and a line over the last samples, with the peak as the scale.
+ * area and a line over the samples since the start (the last minute once there
+ * are more), with the peak as the scale.
  * @module
  */
 
@@ -52,8 +53,9 @@ export class RateChart {
   #draw(peakText: string): void {
     const n = this.#samples.length;
     const peak = Math.max(1, ...this.#samples);
-    const step = WIDTH / Math.max(1, this.#capacity - 1);
-    const x0 = WIDTH - (n - 1) * step;
+    // The samples fill the width as they come, then scroll once there are `capacity` of them.
+    const step = WIDTH / Math.max(1, n - 1);
+    const x0 = n > 1 ? 0 : WIDTH;
     const pts = this.#samples.map((v, i) => `${(x0 + i * step).toFixed(1)},${(HEIGHT - 2 - (v / peak) * (HEIGHT - 18)).toFixed(1)}`);
     this.#line.setAttribute('points', pts.join(' '));
     this.#area.setAttribute('points', n > 1 ? `${x0.toFixed(1)},${HEIGHT} ${pts.join(' ')} ${WIDTH},${HEIGHT}` : '');
