@@ -16,7 +16,7 @@ process.chdir(root);
  */
 const WEB_STATIC = ['index.html', 'style.css', 'favicon.svg'];
 const OUTPUTS = [
-  'build/kernel-simd.wasm', 'build/kernel-scalar.wasm', 'dist/node/dmint-miner.js', 'dist/node/worker.cjs',
+  'build/kernel-simd.wasm', 'build/kernel-scalar.wasm', 'dist/node/dmint-miner.js', 'dist/node/index.js', 'dist/node/worker.cjs',
   'dist/web/app.js', 'dist/web/worker.js', ...WEB_STATIC.map((f) => `dist/web/${f}`),
 ];
 const INPUTS = ['assembly', 'src', 'scripts', 'web', 'asconfig.json', 'package.json'];
@@ -65,6 +65,7 @@ const node = {
   logLevel: 'warning',
 };
 await esbuild.build({ ...node, entryPoints: ['src/node/dmint-miner.ts'], outfile: 'dist/node/dmint-miner.js', format: 'esm' });
+await esbuild.build({ ...node, entryPoints: ['src/node/index.ts'], outfile: 'dist/node/index.js', format: 'esm' });
 await esbuild.build({ ...node, entryPoints: ['src/node/worker.ts'], outfile: 'dist/node/worker.cjs', format: 'cjs' });
 
 // The page: ESM for the browser, the worker as its own entry beside app.js (app.js
