@@ -2,7 +2,7 @@
 // AssemblyScript, then bundles the TypeScript entries with the wasm inlined.
 //   node scripts/build.mjs              build
 //   node scripts/build.mjs --if-needed  build only when a source is newer than the outputs
-import { copyFileSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,10 +16,10 @@ process.chdir(root);
  */
 const WEB_STATIC = ['index.html', 'style.css', 'favicon.svg'];
 const OUTPUTS = [
-  'build/kernel-simd.wasm', 'build/kernel-scalar.wasm', 'dist/node/dmint-miner.js', 'dist/node/index.js', 'dist/node/worker.cjs',
-  'dist/web/app.js', 'dist/web/worker.js', ...WEB_STATIC.map((f) => `dist/web/${f}`),
+  'build/kernel-simd.wasm', 'build/kernel-scalar.wasm', 'dist/node/dmint-miner.js', 'dist/node/index.js', 'dist/node/worker.cjs', 'dist/node/ipc.cjs',
+  'dist/web/app.js', 'dist/web/worker.js', 'dist/types/node/index.d.ts', ...WEB_STATIC.map((f) => `dist/web/${f}`),
 ];
-const INPUTS = ['assembly', 'src', 'scripts', 'web', 'asconfig.json', 'package.json'];
+const INPUTS = ['assembly', 'src', 'scripts', 'web', 'asconfig.json', 'package.json', 'tsconfig.json', 'tsconfig.types.json'];
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
@@ -66,7 +66,16 @@ const node = {
 };
 await esbuild.build({ ...node, entryPoints: ['src/node/dmint-miner.ts'], outfile: 'dist/node/dmint-miner.js', format: 'esm' });
 await esbuild.build({ ...node, entryPoints: ['src/node/index.ts'], outfile: 'dist/node/index.js', format: 'esm' });
-await esbuild.build({ ...node, entryPoints: ['src/node/worker.ts'], outfile: 'dist/node/worker.cjs', format: 'cjs' });
+// CommonJS has no import.meta: give it one from __filename, so modules that find
+// their neighbours with new URL('./x', import.meta.url) work in these bundles too.
+const cjs = {
+  ...node,
+  format: 'cjs',
+  define: { 'import.meta.url': 'import_meta_url' },
+  banner: { js: "const import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+};
+await esbuild.build({ ...cjs, entryPoints: ['src/node/worker.ts'], outfile: 'dist/node/worker.cjs' });
+await esbuild.build({ ...cjs, entryPoints: ['src/node/ipc.ts'], outfile: 'dist/node/ipc.cjs' });
 
 // The page: ESM for the browser, the worker as its own entry beside app.js (app.js
 // starts it with new URL('./worker.js', import.meta.url)), the wasm inlined in app.js.
@@ -83,4 +92,14 @@ await esbuild.build({
   logLevel: 'warning',
 });
 for (const f of WEB_STATIC) copyFileSync(`web/${f}`, `dist/web/${f}`);
+
+// Type declarations for the package's entries (dist/types/node/index.d.ts,
+// dist/types/browser/lib.d.ts). The sources import with .ts extensions; users'
+// compilers expect .js, so the specifiers are rewritten in the emitted files.
+execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.types.json'], { stdio: 'inherit' });
+for (const file of readdirSync('dist/types', { recursive: true })) {
+  if (!String(file).endsWith('.d.ts')) continue;
+  const path = join('dist/types', String(file));
+  writeFileSync(path, readFileSync(path, 'utf8').replace(/(['"])(\.{1,2}\/[^'"]*)\.ts\1/g, '$1$2.js$1'));
+}
 console.error(`build: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

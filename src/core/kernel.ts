@@ -8,6 +8,9 @@
  */
 
 import type { KernelBound, NonceWidth } from './protocol.ts';
+import type { KernelBuild } from './kernel-build.ts';
+
+export type { KernelBuild };
 
 /** The raw exports of either kernel build. */
 export interface KernelExports {
@@ -22,9 +25,6 @@ export interface KernelExports {
   scanned(): number;
   digest(lo: number, hi: number): number;
 }
-
-/** Which build of the kernel runs. */
-export type KernelBuild = 'simd' | 'scalar';
 
 /** The compiled bytes of both builds, as bundled by the host. */
 export interface KernelBinaries {

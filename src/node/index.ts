@@ -1,9 +1,14 @@
 /**
- * wasm-dmint-miner for Node: mine a pyrxd protocol request on worker threads
- * from any Node program, plus the host-neutral core (parse, verify, estimate).
+ * wasm-dmint-miner for Node: mine pyrxd protocol requests on worker threads from
+ * any Node program (`mine`, `Miner`), or in a child process over IPC
+ * (`spawnMiner`), plus the host-neutral core (parse, verify, estimate).
  * @module
  */
-export { mine, type MineOptions, type MineProgress, type MineResponse } from './mine.ts';
+export { mine, type MineOptions } from './mine.ts';
+export { Miner, abortError, type JobOptions, type MinerOptions, type MineProgress, type MineResponse } from './miner.ts';
+export { spawnMiner, type ChildStatus, type MinerProcess, type SpawnOptions } from './spawn.ts';
+export type { FromChild, ToChild, JobId } from './ipc-server.ts';
+export { VerificationError } from './verify-hit.ts';
 export { RequestError, type RequestErrorCode } from '../core/errors.ts';
 export { parseRequest, formatHit, formatExhausted, formatProgress, nonceToHex, nonceFromHex, MAX_TARGET, type MineRequest, type NonceWidth } from '../core/protocol.ts';
 export { verifySolution, verifySolutionSync, digestMeetsTarget, type Verification } from '../core/verify.ts';

@@ -5,26 +5,23 @@
  * re-verified with node:crypto before it is returned.
  */
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { ChunkBoard } from '../core/board.ts';
 import { kernelBinaries } from '../core/binaries.ts';
 import { Kernel, chooseBuild, type KernelBuild } from '../core/kernel.ts';
 import { kernelBound, type KernelBound, type MineRequest } from '../core/protocol.ts';
+import { checkThreads, nonceSpace, resolveRange } from '../core/range.ts';
 import type { ThreadResult } from '../core/thread-loop.ts';
-import { digestBelowBound, digestMeetsTarget, powMessage } from '../core/verify.ts';
-import { nodeSha256 } from './sha256.ts';
+import { VerificationError, verifiedNonce } from './verify-hit.ts';
+import { workerPath } from './worker-file.ts';
 import type { SearchTask } from './worker.ts';
+
+export { VerificationError, nonceSpace };
 
 /** Nonces per claimed chunk: about 0.1 s of one thread, so a hit waits at most that long for lower chunks. */
 export const DEFAULT_CHUNK = 1n << 18n;
 /** Nonces per kernel call inside a chunk: progress, stop and abort act between calls. */
 export const DEFAULT_BATCH = 1 << 15;
-
-/** Where the bundled worker sits beside this module in dist/node/ (run from source, as in tests: the built one). */
-const DEFAULT_WORKER = import.meta.url.endsWith('.ts')
-  ? new URL('../../dist/node/worker.cjs', import.meta.url)
-  : new URL('./worker.cjs', import.meta.url);
 
 /** Options of {@link startSearch}. */
 export interface SearchOptions {
@@ -59,11 +56,6 @@ export type SearchOutcome =
   | { kind: 'exhausted'; attempts: number; elapsedS: number }
   | { kind: 'stopped'; attempts: number; elapsedS: number };
 
-/** Thrown when node:crypto does not confirm a nonce the kernel reported. */
-export class VerificationError extends Error {
-  override readonly name = 'VerificationError';
-}
-
 /** A running search: live counters for progress, a stop, and the outcome. */
 export interface RunningSearch {
   /** Threads working on it. */
@@ -85,25 +77,13 @@ export interface RunningSearch {
   readonly outcome: Promise<SearchOutcome>;
 }
 
-const toPath = (f: string | URL): string => (f instanceof URL || f.startsWith('file:') ? fileURLToPath(f) : f);
-
-/** Size of a request's nonce space: 2^32 for V1, 2^64 for V2. */
-export function nonceSpace(request: Pick<MineRequest, 'nonceWidth'>): bigint {
-  return 1n << BigInt(8 * request.nonceWidth);
-}
-
 /**
  * Start searching `request` over `[start, start + count)` on worker threads.
  * @throws RangeError for a range outside the nonce space or a bad thread count.
  */
 export function startSearch(request: MineRequest, options: SearchOptions = {}): RunningSearch {
-  const wanted = options.threads ?? availableParallelism();
-  if (!Number.isSafeInteger(wanted) || wanted < 1) throw new RangeError(`threads must be a positive integer, got ${wanted}`);
-  const space = nonceSpace(request);
-  const start = options.start ?? 0n;
-  const count = options.count ?? space - start;
-  if (start < 0n || start >= space) throw new RangeError(`start ${start} is outside the nonce space [0, ${space})`);
-  if (count < 1n || start + count > space) throw new RangeError(`range [${start}, ${start + count}) runs outside the nonce space [0, ${space})`);
+  const wanted = checkThreads(options.threads ?? availableParallelism());
+  const { start, count } = resolveRange(request, options.start, options.count);
   const build = options.build ?? chooseBuild(kernelBinaries);
   const module = new WebAssembly.Module(kernelBinaries[build] as Uint8Array<ArrayBuffer>);
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
@@ -120,7 +100,7 @@ export function startSearch(request: MineRequest, options: SearchOptions = {}): 
   const batch = options.batch ?? DEFAULT_BATCH;
 
   const pool = new Piscina({
-    filename: toPath(options.workerFile ?? DEFAULT_WORKER),
+    filename: workerPath(options.workerFile),
     minThreads: threads,
     maxThreads: threads,
     concurrentTasksPerWorker: 1,
@@ -139,16 +119,7 @@ export function startSearch(request: MineRequest, options: SearchOptions = {}): 
     : searchChunkHere(Kernel.fromModule(build, module), request, bound, board, threads, headChunk, start, batch);
 
   /** Re-check a nonce with node:crypto and the core's predicate: independent of the kernel. */
-  const verified = (nonce: bigint): bigint => {
-    const digest = nodeSha256(nodeSha256(powMessage(request.preimage, nonce, request.nonceWidth)));
-    const valid = options.bound ? digestBelowBound(digest, options.bound) : digestMeetsTarget(digest, request.effectiveTarget);
-    if (!valid) {
-      throw new VerificationError(
-        `internal error: the ${build} kernel reported nonce ${nonce.toString(16)} but node:crypto does not confirm it; nothing was printed`,
-      );
-    }
-    return nonce;
-  };
+  const verified = (nonce: bigint): bigint => verifiedNonce(request, nonce, build, options.bound);
 
   const outcome = (async (): Promise<SearchOutcome> => {
     try {

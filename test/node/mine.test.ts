@@ -3,7 +3,8 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { RequestError } from '../../src/core/errors.ts';
-import { mine, type MineProgress } from '../../src/node/mine.ts';
+import { mine } from '../../src/node/mine.ts';
+import type { MineProgress } from '../../src/node/miner.ts';
 import { requestJson } from '../support/cli.ts';
 import { fixture } from '../support/vectors.ts';
 

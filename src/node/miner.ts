@@ -1,0 +1,347 @@
+/**
+ * The long-lived Node miner for wallets and apps: one set of piscina worker
+ * threads shared by every job it runs, a thread count that can change while a
+ * job runs, and pause/resume that really stop and restart hashing.
+ *
+ * Work goes to the threads as pieces of chunks from a {@link PieceSchedule}
+ * (one per job); the host hands out the next piece whenever a thread is free,
+ * taking the jobs in turn. A thread asked to yield (pause, fewer threads) stops
+ * at a batch boundary and its unfinished piece goes out again first, so the
+ * answer stays the lowest hit of the range. Every hit is re-verified with
+ * node:crypto before a job resolves. The miner never writes to the console.
+ * @module
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { kernelBinaries } from '../core/binaries.ts';
+import { chooseBuild } from '../core/kernel.ts';
+import type { KernelBuild } from '../core/kernel-build.ts';
+import { JobFlags, PieceCells } from '../core/piece-run.ts';
+import { formatExhausted, formatHit, kernelBound, parseRequest, type KernelBound, type MineRequest } from '../core/protocol.ts';
+import { checkThreads, resolveRange } from '../core/range.ts';
+import { PieceSchedule, type Piece } from '../core/schedule.ts';
+import { verifiedNonce } from './verify-hit.ts';
+import { workerPath } from './worker-file.ts';
+import type { PieceTask, PieceTaskResult } from './worker.ts';
+
+/** Nonces per chunk: about 0.1 s of one thread, the most a thread change or a lower chunk waits for. */
+export const MINER_CHUNK = 1n << 18n;
+/** Nonces per kernel call: pause, yield and abort act between calls (about 15 ms). */
+export const MINER_BATCH = 1 << 15;
+/** How often `onProgress` is called. */
+export const PROGRESS_INTERVAL_MS = 500;
+
+/** The protocol response: a verified hit, or exhaustion of the range. */
+export type MineResponse = { nonce_hex: string; attempts: number; elapsed_s: number } | { exhausted: true };
+
+/** What `onProgress` receives, about every 0.5 s. */
+export interface MineProgress {
+  /** Nonces hashed so far for this job. */
+  attempts: number;
+  /** Seconds since the job started (paused time included). */
+  elapsed_s: number;
+  /** Nonces per second, averaged since the start. */
+  rate: number;
+  /** Every nonce below this one has been searched (the resume point of an interrupted sweep). */
+  watermark: bigint;
+}
+
+/** Options of one job. */
+export interface JobOptions {
+  /** Aborting rejects the job with the signal's reason (a DOMException named AbortError by default). */
+  signal?: AbortSignal;
+  /** Called about every 0.5 s while the job runs. */
+  onProgress?: (progress: MineProgress) => void;
+  /** First nonce of the range (default 0). */
+  start?: bigint | number;
+  /** Nonces in the range (default: to the end of the request's nonce space). */
+  count?: bigint | number;
+}
+
+/** Options of {@link Miner}. */
+export interface MinerOptions {
+  /** Threads hashing at once, over all jobs (default: the available parallelism). */
+  threads?: number;
+  /** Kernel build (default: SIMD where `WebAssembly.validate` accepts it). */
+  build?: KernelBuild;
+  /** Path or file URL of the piscina worker (default: worker.cjs beside this bundle). */
+  workerFile?: string | URL;
+  /** Nonces per chunk (tests use small ones to make many chunks). */
+  chunkSize?: bigint;
+  /** Nonces per kernel call. */
+  batch?: number;
+}
+
+/** The error a job rejects with when it is aborted or its miner is closed: what `fetch` uses. */
+export function abortError(message = 'This operation was aborted'): DOMException {
+  return new DOMException(message, 'AbortError');
+}
+
+interface Job {
+  readonly request: MineRequest;
+  readonly bound: KernelBound;
+  readonly start: bigint;
+  readonly schedule: PieceSchedule;
+  readonly flags: JobFlags;
+  readonly out: Map<Piece, PieceCells>;
+  readonly startedAt: number;
+  attempts: number;
+  /** Why it ends without an answer: the abort reason, or a failure. */
+  failure?: { reason: unknown };
+  finish(outcome: { ok: true; value: MineResponse } | { ok: false; reason: unknown }): void;
+}
+
+/**
+ * A miner that runs protocol requests on worker threads shared by all its jobs.
+ *
+ * ```ts
+ * const miner = new Miner({ threads: 2 });
+ * const response = await miner.mine(request, { onProgress: (p) => show(p.rate) });
+ * miner.setThreads(1); // the user came back: leave them a core
+ * await miner.close();
+ * ```
+ */
+export class Miner {
+  /** The kernel build the threads run. */
+  readonly build: KernelBuild;
+  readonly #module: WebAssembly.Module;
+  readonly #workerFile: string;
+  readonly #chunkSize: bigint;
+  readonly #batch: number;
+  #threads: number;
+  #paused = false;
+  #closed = false;
+  #pool: Piscina;
+  #poolSize: number;
+  /** Pools replaced by a larger one, closing once their tasks are done. */
+  readonly #retiring = new Set<Promise<void>>();
+  readonly #jobs: Job[] = [];
+  #turn = 0;
+  #out = 0;
+
+  /** @throws RangeError for a bad thread count. */
+  constructor(options: MinerOptions = {}) {
+    this.#threads = checkThreads(options.threads ?? availableParallelism());
+    this.build = options.build ?? chooseBuild(kernelBinaries);
+    this.#module = new WebAssembly.Module(kernelBinaries[this.build] as Uint8Array<ArrayBuffer>);
+    this.#workerFile = workerPath(options.workerFile);
+    this.#chunkSize = options.chunkSize ?? MINER_CHUNK;
+    this.#batch = checkThreads(options.batch ?? MINER_BATCH);
+    // Sized for going back up to all cores without a new pool; threads start on demand and idle ones exit.
+    this.#poolSize = Math.max(this.#threads, availableParallelism());
+    this.#pool = this.#newPool(this.#poolSize);
+  }
+
+  #newPool(size: number): Piscina {
+    return new Piscina({ filename: this.#workerFile, minThreads: 0, maxThreads: size, concurrentTasksPerWorker: 1, idleTimeout: 2000 });
+  }
+
+  /** Threads allowed to hash at once. */
+  get threads(): number {
+    return this.#threads;
+  }
+
+  /** Threads hashing right now (0 while paused or idle). */
+  get activeThreads(): number {
+    return this.#out;
+  }
+
+  /** Whether {@link Miner.pause} is in effect. */
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /** Jobs not yet settled. */
+  get jobs(): number {
+    return this.#jobs.length;
+  }
+
+  /**
+   * Change the thread count of the running jobs without restarting them: more
+   * threads start at once, surplus ones hand their piece back within a batch.
+   * @throws RangeError for a bad count; Error once closed.
+   */
+  setThreads(threads: number): void {
+    this.#assertOpen();
+    this.#threads = checkThreads(threads);
+    if (threads > this.#poolSize) {
+      const old = this.#pool;
+      this.#pool = this.#newPool(threads);
+      this.#poolSize = threads;
+      const closing = old.close().catch(() => {});
+      this.#retiring.add(closing);
+      void closing.then(() => this.#retiring.delete(closing));
+    }
+    this.#yieldSurplus();
+    this.#dispatch();
+  }
+
+  /** Stop hashing within a batch; jobs keep their place and wait for {@link Miner.resume}. */
+  pause(): void {
+    this.#assertOpen();
+    this.#paused = true;
+    this.#yieldSurplus();
+  }
+
+  /** Start hashing again where the jobs stopped. */
+  resume(): void {
+    this.#assertOpen();
+    this.#paused = false;
+    this.#dispatch();
+  }
+
+  /**
+   * Mine one request (the protocol request as an object or JSON text) over the
+   * shared threads. Resolves to `{nonce_hex, attempts, elapsed_s}`, re-verified
+   * with node:crypto, or `{exhausted: true}`. Rejects with the core's
+   * RequestError for a bad request, a RangeError for a bad range, the abort
+   * reason when `signal` aborts, an AbortError when the miner is closed.
+   */
+  mine(request: object | string, options: JobOptions = {}): Promise<MineResponse> {
+    return new Promise<MineResponse>((resolve, reject) => {
+      if (this.#closed) throw abortError('the miner is closed');
+      const parsed = parseRequest(request);
+      const { signal, onProgress } = options;
+      if (signal?.aborted) throw signal.reason;
+      const range = resolveRange(parsed, toBigInt(options.start, 'start'), toBigInt(options.count, 'count'));
+      let timer: ReturnType<typeof setInterval> | undefined;
+      const onAbort = (): void => this.#fail(job, signal!.reason);
+      const job: Job = {
+        request: parsed,
+        bound: kernelBound(parsed.effectiveTarget),
+        start: range.start,
+        schedule: new PieceSchedule(range.count, this.#chunkSize),
+        flags: JobFlags.create(),
+        out: new Map(),
+        startedAt: performance.now(),
+        attempts: 0,
+        finish: (outcome) => {
+          clearInterval(timer);
+          signal?.removeEventListener('abort', onAbort);
+          this.#jobs.splice(this.#jobs.indexOf(job), 1);
+          if (outcome.ok) resolve(outcome.value);
+          else reject(outcome.reason);
+        },
+      };
+      this.#jobs.push(job);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (onProgress) timer = setInterval(() => onProgress(this.#progress(job)), PROGRESS_INTERVAL_MS);
+      this.#dispatch();
+    });
+  }
+
+  /**
+   * Reject every running job with an AbortError, stop all threads and release
+   * them. The miner cannot be used afterwards.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const job of [...this.#jobs]) this.#fail(job, abortError('the miner was closed'));
+    await Promise.all([this.#pool.destroy(), ...this.#retiring]);
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new Error('the miner is closed');
+  }
+
+  #progress(job: Job): MineProgress {
+    let attempts = job.attempts;
+    for (const cells of job.out.values()) attempts += Number(cells.searched);
+    const elapsed = (performance.now() - job.startedAt) / 1000;
+    const watermark = job.start + job.schedule.watermark((p) => job.out.get(p)?.searched ?? 0n);
+    return { attempts, elapsed_s: elapsed, rate: elapsed > 0 ? attempts / elapsed : 0, watermark };
+  }
+
+  /** Ask pieces to hand back until no more than the allowed threads keep hashing (none while paused). */
+  #yieldSurplus(): void {
+    const allowed = this.#paused ? 0 : this.#threads;
+    const keeping: { job: number; piece: Piece; cells: PieceCells }[] = [];
+    this.#jobs.forEach((job, i) => {
+      for (const [piece, cells] of job.out) if (!cells.yieldRequested) keeping.push({ job: i, piece, cells });
+    });
+    // The latest job's highest chunks go first: lower chunks are the ones an answer waits for.
+    keeping.sort((a, b) => b.job - a.job || (b.piece.chunk > a.piece.chunk ? 1 : b.piece.chunk < a.piece.chunk ? -1 : 0));
+    for (let i = 0; i < keeping.length - allowed; i++) keeping[i]!.cells.requestYield();
+  }
+
+  /** Hand out pieces while threads are free, taking the jobs in turn. */
+  #dispatch(): void {
+    while (!this.#paused && !this.#closed && this.#out < this.#threads) {
+      const next = this.#nextPiece();
+      if (next === null) return;
+      this.#launch(next.job, next.piece);
+    }
+  }
+
+  #nextPiece(): { job: Job; piece: Piece } | null {
+    const n = this.#jobs.length;
+    for (let i = 0; i < n; i++) {
+      const job = this.#jobs[(this.#turn + i) % n]!;
+      if (job.failure) continue;
+      const piece = job.schedule.take();
+      if (piece !== null) {
+        this.#turn = (this.#turn + i + 1) % n;
+        return { job, piece };
+      }
+    }
+    return null;
+  }
+
+  #launch(job: Job, piece: Piece): void {
+    const cells = PieceCells.create();
+    job.out.set(piece, cells);
+    this.#out++;
+    const task: PieceTask = {
+      kind: 'piece', module: this.#module, build: this.build,
+      preimage: job.request.preimage, nonceWidth: job.request.nonceWidth, bound: job.bound, batch: this.#batch,
+      flags: job.flags.buffer, cells: cells.buffer, first: job.start + piece.from, count: piece.to - piece.from, chunk: piece.chunk,
+    };
+    (this.#pool.run(task) as Promise<PieceTaskResult>).then(
+      (r) => this.#settle(job, piece, r.hit === null ? null : r.hit - job.start, r.searched),
+      (err: unknown) => {
+        // A worker that died or was destroyed: the piece is lost, so the job cannot give a trustworthy answer.
+        this.#fail(job, err);
+        this.#settle(job, piece, null, Number(cells.searched));
+      },
+    );
+  }
+
+  #settle(job: Job, piece: Piece, hit: bigint | null, searched: number): void {
+    this.#out--;
+    job.out.delete(piece);
+    job.attempts += searched;
+    if (job.schedule.settle(piece, { hit, searched: BigInt(searched) })) job.flags.lowerBest(piece.chunk);
+    this.#finishIfDone(job);
+    this.#dispatch();
+  }
+
+  /** End a job without an answer (abort, close, failure): its pieces stop within a batch. */
+  #fail(job: Job, reason: unknown): void {
+    if (job.failure || !this.#jobs.includes(job)) return;
+    job.failure = { reason };
+    job.schedule.stop();
+    job.flags.stop();
+    this.#finishIfDone(job);
+  }
+
+  #finishIfDone(job: Job): void {
+    if (!job.schedule.finished || !this.#jobs.includes(job)) return;
+    if (job.failure) return job.finish({ ok: false, reason: job.failure.reason });
+    const offset = job.schedule.hit;
+    if (offset === null) return job.finish({ ok: true, value: JSON.parse(formatExhausted()) });
+    try {
+      const nonce = verifiedNonce(job.request, job.start + offset, this.build);
+      const elapsedS = (performance.now() - job.startedAt) / 1000;
+      job.finish({ ok: true, value: JSON.parse(formatHit({ nonce, nonceWidth: job.request.nonceWidth, attempts: job.attempts, elapsedS })) });
+    } catch (err) {
+      job.finish({ ok: false, reason: err });
+    }
+  }
+}
+
+function toBigInt(value: bigint | number | undefined, name: string): bigint | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new RangeError(`${name} must be an integer, got ${value}`);
+  return BigInt(value);
+}
