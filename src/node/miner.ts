@@ -133,7 +133,24 @@ export class Miner {
   }
 
   #newPool(size: number): Piscina {
-    return new Piscina({ filename: this.#workerFile, minThreads: 0, maxThreads: size, concurrentTasksPerWorker: 1, idleTimeout: 2000 });
+    const pool = new Piscina({ filename: this.#workerFile, minThreads: 0, maxThreads: size, concurrentTasksPerWorker: 1, idleTimeout: 2000 });
+    // An error outside any task (a worker that cannot load its file) would leave its tasks waiting forever.
+    pool.on('error', (err: unknown) => this.#poolFailed(pool, err));
+    return pool;
+  }
+
+  /** Fail every job (their pieces may never come back) and start over with a fresh pool for later jobs. */
+  #poolFailed(pool: Piscina, err: unknown): void {
+    if (pool !== this.#pool || this.#closed) return;
+    const reason = new Error(`a mining thread failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    this.#pool = this.#newPool(this.#poolSize);
+    for (const job of [...this.#jobs]) {
+      for (const piece of job.out.keys()) job.schedule.settle(piece, { hit: null, searched: 0n });
+      this.#out -= job.out.size;
+      job.out.clear();
+      this.#fail(job, reason);
+    }
+    void pool.destroy().catch(() => {});
   }
 
   /** Threads allowed to hash at once. */
@@ -308,6 +325,7 @@ export class Miner {
   }
 
   #settle(job: Job, piece: Piece, hit: bigint | null, searched: number): void {
+    if (!job.out.has(piece)) return; // already written off with a failed pool
     this.#out--;
     job.out.delete(piece);
     job.attempts += searched;

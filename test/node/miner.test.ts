@@ -3,6 +3,7 @@
 // paused, jobs share the threads, and close/abort end jobs with AbortError.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Miner, type MineProgress } from '../../src/node/miner.ts';
+import { VerificationError } from '../../src/node/verify-hit.ts';
 import { requestJson } from '../support/cli.ts';
 import { fixture } from '../support/vectors.ts';
 
@@ -23,6 +24,11 @@ async function peakThreads(miner: Miner, ms: number): Promise<number> {
   let peak = 0;
   for (const end = performance.now() + ms; performance.now() < end; await sleep(5)) peak = Math.max(peak, miner.activeThreads);
   return peak;
+}
+
+/** Wait until `ok()` holds (a thread's batch boundary under a loaded machine can take a while). */
+async function settled(ok: () => boolean, ms = 2000): Promise<void> {
+  for (const end = performance.now() + ms; !ok(); await sleep(5)) if (performance.now() > end) throw new Error('condition not reached');
 }
 
 let open: Miner[] = [];
@@ -52,9 +58,10 @@ describe('Miner (Node library)', () => {
     const miner = newMiner({ threads: 2 });
     const job = deepJob(14_000_000);
     const answer = miner.mine(job.request, { start: job.start, count: job.count });
+    answer.catch(() => {}); // awaited below; a failed expectation must not also report an unhandled rejection
     expect(await peakThreads(miner, 400)).toBe(2);
     miner.setThreads(1);
-    await sleep(100); // surplus threads hand back within a batch
+    await settled(() => miner.activeThreads <= 1); // the surplus thread hands back at its next batch boundary
     expect(await peakThreads(miner, 400)).toBe(1);
     miner.setThreads(3);
     expect(miner.threads).toBe(3);
@@ -69,6 +76,7 @@ describe('Miner (Node library)', () => {
     const job = deepJob(10_000_000);
     let last: MineProgress | undefined;
     const answer = miner.mine(job.request, { start: job.start, count: job.count, onProgress: (p) => (last = p) });
+    answer.catch(() => {}); // awaited below
     await sleep(1200);
     miner.pause();
     expect(miner.paused).toBe(true);
@@ -126,6 +134,16 @@ describe('Miner (Node library)', () => {
     expect(performance.now() - t).toBeLessThan(200);
     await expect(miner.mine(requestJson(endless.preimage_hex, MAX, 4))).rejects.toMatchObject({ name: 'AbortError' });
     expect(() => miner.setThreads(2)).toThrow(/closed/);
+  });
+
+  it('never resolves with a nonce node:crypto does not confirm, and fails a job whose worker cannot start instead of hanging', async () => {
+    const lying = newMiner({ threads: 1, workerFile: new URL('../support/lying-worker.cjs', import.meta.url) });
+    const err = await lying.mine(requestJson(endless.preimage_hex, MAX, 4), { count: 1000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VerificationError);
+    expect((err as Error).message).toMatch(/does not confirm it/);
+    const broken = newMiner({ threads: 1, workerFile: '/nonexistent/worker.cjs' });
+    await expect(broken.mine(requestJson(endless.preimage_hex, MAX, 4), { count: 1000 })).rejects.toThrow();
+    expect(broken.jobs).toBe(0);
   });
 
   it('refuses bad thread counts and ranges with RangeError', async () => {
