@@ -13,7 +13,7 @@ let miner: UtilityProcess | undefined;
 const owners = new Map<string, WebContents>();
 
 function startMiner(): UtilityProcess {
-  // Resolved through the package's "./ipc" export; inside app.asar this is an asar path, which utilityProcess accepts.
+  // Resolved through the package's "./ipc" export; inside app.asar this is an archive path (docs/embedding.md, asar).
   const entry = require.resolve('wasm-dmint-miner/ipc');
   // Leave the user a core: the wallet stays responsive while it mines.
   const threads = Math.max(1, availableParallelism() - 1);
