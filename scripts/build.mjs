@@ -17,7 +17,8 @@ process.chdir(root);
 const WEB_STATIC = ['index.html', 'style.css', 'favicon.svg'];
 const OUTPUTS = [
   'build/kernel-simd.wasm', 'build/kernel-scalar.wasm', 'dist/node/dmint-miner.js', 'dist/node/index.js', 'dist/node/worker.cjs', 'dist/node/ipc.cjs',
-  'dist/web/app.js', 'dist/web/worker.js', 'dist/types/node/index.d.ts', ...WEB_STATIC.map((f) => `dist/web/${f}`),
+  'dist/web/app.js', 'dist/web/worker.js', 'dist/types/node/index.d.ts', 'dist/types/browser/lib.d.ts', 'dist/browser/index.js', 'dist/browser/worker.js',
+  ...WEB_STATIC.map((f) => `dist/web/${f}`),
 ];
 const INPUTS = ['assembly', 'src', 'scripts', 'web', 'asconfig.json', 'package.json', 'tsconfig.json', 'tsconfig.types.json'];
 
@@ -77,21 +78,22 @@ const cjs = {
 await esbuild.build({ ...cjs, entryPoints: ['src/node/worker.ts'], outfile: 'dist/node/worker.cjs' });
 await esbuild.build({ ...cjs, entryPoints: ['src/node/ipc.ts'], outfile: 'dist/node/ipc.cjs' });
 
-// The page: ESM for the browser, the worker as its own entry beside app.js (app.js
-// starts it with new URL('./worker.js', import.meta.url)), the wasm inlined in app.js.
-await esbuild.build({
+// Browser bundles: ESM, each worker its own entry beside the script that starts it
+// with new URL('./worker.js', import.meta.url), the wasm inlined.
+const browser = {
   bundle: true,
   platform: 'browser',
   format: 'esm',
   target: 'es2022',
   loader: { '.wasm': 'binary' },
-  entryPoints: { app: 'web/app.ts', worker: 'src/browser/worker.ts' },
-  outdir: 'dist/web',
-  minify: true,
   sourcemap: true,
   logLevel: 'warning',
-});
+};
+// The page (minified: it is served as is).
+await esbuild.build({ ...browser, entryPoints: { app: 'web/app.ts', worker: 'src/browser/worker.ts' }, outdir: 'dist/web', minify: true });
 for (const f of WEB_STATIC) copyFileSync(`web/${f}`, `dist/web/${f}`);
+// The browser library (readable: it ends up inside other people's bundles).
+await esbuild.build({ ...browser, entryPoints: { index: 'src/browser/lib.ts', worker: 'src/browser/worker.ts' }, outdir: 'dist/browser' });
 
 // Type declarations for the package's entries (dist/types/node/index.d.ts,
 // dist/types/browser/lib.d.ts). The sources import with .ts extensions; users'

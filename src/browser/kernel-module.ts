@@ -46,9 +46,20 @@ export async function loadKernelModule(options: LoadOptions = {}): Promise<Kerne
   const build = chooseBuild(binaries, options.forceScalar ? refuseSimd : validate);
   const forcedScalar = options.forceScalar === true && build === 'scalar' && chooseBuild(binaries, validate) === 'simd';
   const bytes = binaries[build];
+  return { build, module: await compileKernel(build, binaries), bytes, forcedScalar };
+}
+
+/**
+ * Compile one given build, asynchronously, naming a Content Security Policy
+ * block as such (the library's Miner takes the build as an option).
+ * @throws SupportError (`no-wasm`, `csp`, `wasm-compile`).
+ */
+export async function compileKernel(build: KernelBuild, binaries: KernelBinaries = kernelBinaries): Promise<WebAssembly.Module> {
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.compile !== 'function') {
+    throw new SupportError('no-wasm', 'this browser has no WebAssembly, which the miner needs (any browser from 2017 on has it)');
+  }
   try {
-    const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
-    return { build, module, bytes, forcedScalar };
+    return await WebAssembly.compile(binaries[build] as Uint8Array<ArrayBuffer>);
   } catch (err) {
     if (isCspBlock(err)) {
       throw new SupportError(

@@ -5,6 +5,14 @@
  *
  * Every message about a search carries its `search` id, so that a late message
  * from a search that was stopped can never be taken for one of the next.
+ *
+ * The library's {@link Miner} (src/browser/miner.ts) uses a third path, pieces:
+ * one `piece` message per piece of a chunk, answered by `piece-progress`
+ * reports and one `piece-done`; `piece-halt` ends a piece early at a batch
+ * boundary. Piece ids are never reused, so a halt that crosses a finished
+ * piece on the wire cannot touch the worker's next one. This path needs no
+ * SharedArrayBuffer, so it runs the same with and without cross-origin
+ * isolation (and in Electron renderers).
  * @module
  */
 import type { KernelBound, NonceWidth } from '../core/protocol.ts';
@@ -89,6 +97,43 @@ export interface VerifyMessage {
   nonce: bigint;
 }
 
+/**
+ * Page → worker: search nonces `[first, first + count)` in batches, yielding to
+ * the event loop between them, until the end, a hit, or a {@link PieceHaltMessage}.
+ * One piece at a time per worker.
+ */
+export interface PieceMessage {
+  type: 'piece';
+  /** This piece's id, unique within the miner. */
+  piece: number;
+  /** The job's id: the worker sets its kernel's job only when it changes. */
+  jobId: number;
+  job: WorkerJob;
+  /** First nonce of the piece. */
+  first: bigint;
+  /** Nonces in the piece. */
+  count: bigint;
+  /** Nonces per kernel call. */
+  batch: number;
+}
+
+/**
+ * Why the host ends a piece early. The worker acts the same on all three
+ * (stop at the next batch boundary, report what it searched); the host decides
+ * whether the rest goes out again.
+ * - `yield`: pause or fewer threads; the rest is handed back and goes out first.
+ * - `lower`: a lower chunk of the job holds a hit; the rest is not needed.
+ * - `stop`: the job was aborted; nothing of it is needed.
+ */
+export type HaltReason = 'yield' | 'lower' | 'stop';
+
+/** Page → worker: end piece `piece` at the next batch boundary (ignored once it is done). */
+export interface PieceHaltMessage {
+  type: 'piece-halt';
+  piece: number;
+  reason: HaltReason;
+}
+
 /** Everything the page sends to a worker. */
 export type ToWorker =
   | InitMessage
@@ -97,7 +142,9 @@ export type ToWorker =
   | ChunkMessage
   | CancelMessage
   | StopMessage
-  | VerifyMessage;
+  | VerifyMessage
+  | PieceMessage
+  | PieceHaltMessage;
 
 /** Worker → page: the kernel is instantiated. */
 export interface ReadyMessage {
@@ -159,6 +206,23 @@ export interface WorkerErrorMessage {
   name: string;
 }
 
+/** Worker → page: nonces of piece `piece` searched so far, from its first (about every 100 ms). */
+export interface PieceProgressMessage {
+  type: 'piece-progress';
+  piece: number;
+  searched: number;
+}
+
+/** Worker → page: piece `piece` is over: searched to its end, stopped at a hit, or halted. */
+export interface PieceDoneMessage {
+  type: 'piece-done';
+  piece: number;
+  /** The lowest hit in the piece (a nonce), or null. */
+  hit: bigint | null;
+  /** Nonces searched from the piece's first: up to and including the hit, or up to where it stopped. */
+  searched: number;
+}
+
 /** Everything a worker sends to the page. */
 export type FromWorker =
   | ReadyMessage
@@ -167,7 +231,9 @@ export type FromWorker =
   | ChunkDoneMessage
   | StoppedMessage
   | VerifiedMessage
-  | WorkerErrorMessage;
+  | WorkerErrorMessage
+  | PieceProgressMessage
+  | PieceDoneMessage;
 
 /** The SHA-256 implementations a browser host verifies with. */
 export type Sha256Name = 'WebCrypto' | 'built-in';

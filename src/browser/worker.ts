@@ -8,7 +8,9 @@
  *   (stop acts through the board's flag);
  * - messages: chunks arrive one message each; the worker searches them in
  *   batches and yields to its event loop between batches, so that `cancel` and
- *   `stop` messages act within one batch.
+ *   `stop` messages act within one batch;
+ * - pieces (the library's Miner, {@link PieceRunner}): one message per piece,
+ *   searched the same way, ended early by `piece-halt`.
  *
  * It also answers `verify` with a SHA-256 independent of the kernel, so that
  * the page's main thread never hashes.
@@ -21,6 +23,7 @@ import { runSearchThread } from '../core/thread-loop.ts';
 import { verifySolution } from '../core/verify.ts';
 import type { FromWorker, MessageSearchMessage, ToWorker, VerifyMessage } from './messages.ts';
 import { hostSha256 } from './sha256.ts';
+import { PieceRunner } from './worker-pieces.ts';
 
 /** The part of a dedicated worker's global scope this entry uses (DOM typings describe a window). */
 interface WorkerScope {
@@ -64,6 +67,8 @@ function yieldToEvents(): Promise<void> {
     channel.port2.postMessage(null);
   });
 }
+
+const pieces = new PieceRunner({ kernel: requireKernel, post, yieldToEvents, state });
 
 /** State of the current message-path search. */
 interface MessageSearch {
@@ -150,6 +155,7 @@ function onMessage(m: ToWorker): void {
     }
     case 'shared': {
       const k = requireKernel();
+      pieces.forgetJob();
       k.setJob(m.job.preimage, m.job.nonceWidth, m.job.bound);
       state.busy = true;
       const board = ChunkBoard.attach(m.board);
@@ -160,6 +166,7 @@ function onMessage(m: ToWorker): void {
       return;
     }
     case 'messages':
+      pieces.forgetJob();
       requireKernel().setJob(m.job.preimage, m.job.nonceWidth, m.job.bound);
       current = { setup: m, queue: [], above: null, stopping: false, running: false, unreported: 0, lastReport: performance.now() };
       return;
@@ -185,6 +192,12 @@ function onMessage(m: ToWorker): void {
       return;
     case 'verify':
       void verify(m).catch(fail);
+      return;
+    case 'piece':
+      void pieces.start(m).catch(fail);
+      return;
+    case 'piece-halt':
+      pieces.halt(m);
       return;
   }
 }

@@ -7,7 +7,7 @@
 export { mine, type MineOptions } from './mine.ts';
 export { Miner, abortError, type JobOptions, type MinerOptions, type MineProgress, type MineResponse } from './miner.ts';
 export { spawnMiner, type ChildStatus, type MinerProcess, type SpawnOptions } from './spawn.ts';
-export type { FromChild, ToChild, JobId } from './ipc-server.ts';
+export type { FromChild, ToChild, JobId } from '../core/ipc-messages.ts';
 export { VerificationError } from './verify-hit.ts';
 export { RequestError, type RequestErrorCode } from '../core/errors.ts';
 export { parseRequest, formatHit, formatExhausted, formatProgress, nonceToHex, nonceFromHex, MAX_TARGET, type MineRequest, type NonceWidth } from '../core/protocol.ts';

@@ -14,26 +14,10 @@
  * a usable one, else null); nothing here throws.
  * @module
  */
+import type { FromChild, JobId } from '../core/ipc-messages.ts';
 import { Miner, abortError } from './miner.ts';
 
-/** A job id: what the parent chose, echoed in every reply about the job. */
-export type JobId = string | number;
-
-/** Messages the child accepts. */
-export type ToChild =
-  | { type: 'mine'; id: JobId; request: object | string; options?: { start?: bigint | number | string; count?: bigint | number | string } }
-  | { type: 'cancel'; id: JobId }
-  | { type: 'setThreads'; threads: number }
-  | { type: 'pause' }
-  | { type: 'resume' }
-  | { type: 'status' };
-
-/** Messages the child sends. `watermark` is a decimal string (JSON channels carry no BigInt). */
-export type FromChild =
-  | { type: 'progress'; id: JobId; attempts: number; elapsed_s: number; rate: number; watermark: string }
-  | { type: 'result'; id: JobId; response: { nonce_hex: string; attempts: number; elapsed_s: number } | { exhausted: true } }
-  | { type: 'error'; id: JobId | null; name: string; message: string }
-  | { type: 'status'; threads: number; activeThreads: number; paused: boolean; jobs: number };
+export type { FromChild, JobId, ToChild } from '../core/ipc-messages.ts';
 
 /** The child's message handler and its shutdown. */
 export interface IpcServer {

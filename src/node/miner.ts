@@ -20,7 +20,10 @@ import { JobFlags, PieceCells } from '../core/piece-run.ts';
 import { formatExhausted, formatHit, kernelBound, parseRequest, type KernelBound, type MineRequest } from '../core/protocol.ts';
 import { checkThreads, resolveRange } from '../core/range.ts';
 import { PieceSchedule, type Piece } from '../core/schedule.ts';
+import { PROGRESS_INTERVAL_MS, abortError, toBigInt, type JobOptions, type MineProgress, type MineResponse } from '../core/job-api.ts';
 import { verifiedNonce } from './verify-hit.ts';
+
+export { abortError, type JobOptions, type MineProgress, type MineResponse };
 import { workerPath } from './worker-file.ts';
 import type { PieceTask, PieceTaskResult } from './worker.ts';
 
@@ -28,36 +31,6 @@ import type { PieceTask, PieceTaskResult } from './worker.ts';
 export const MINER_CHUNK = 1n << 18n;
 /** Nonces per kernel call: pause, yield and abort act between calls (about 15 ms). */
 export const MINER_BATCH = 1 << 15;
-/** How often `onProgress` is called. */
-export const PROGRESS_INTERVAL_MS = 500;
-
-/** The protocol response: a verified hit, or exhaustion of the range. */
-export type MineResponse = { nonce_hex: string; attempts: number; elapsed_s: number } | { exhausted: true };
-
-/** What `onProgress` receives, about every 0.5 s. */
-export interface MineProgress {
-  /** Nonces hashed so far for this job. */
-  attempts: number;
-  /** Seconds since the job started (paused time included). */
-  elapsed_s: number;
-  /** Nonces per second, averaged since the start. */
-  rate: number;
-  /** Every nonce below this one has been searched (the resume point of an interrupted sweep). */
-  watermark: bigint;
-}
-
-/** Options of one job. */
-export interface JobOptions {
-  /** Aborting rejects the job with the signal's reason (a DOMException named AbortError by default). */
-  signal?: AbortSignal;
-  /** Called about every 0.5 s while the job runs. */
-  onProgress?: (progress: MineProgress) => void;
-  /** First nonce of the range (default 0). */
-  start?: bigint | number;
-  /** Nonces in the range (default: to the end of the request's nonce space). */
-  count?: bigint | number;
-}
-
 /** Options of {@link Miner}. */
 export interface MinerOptions {
   /** Threads hashing at once, over all jobs (default: the available parallelism). */
@@ -70,11 +43,6 @@ export interface MinerOptions {
   chunkSize?: bigint;
   /** Nonces per kernel call. */
   batch?: number;
-}
-
-/** The error a job rejects with when it is aborted or its miner is closed: what `fetch` uses. */
-export function abortError(message = 'This operation was aborted'): DOMException {
-  return new DOMException(message, 'AbortError');
 }
 
 interface Job {
@@ -126,7 +94,9 @@ export class Miner {
     this.#module = new WebAssembly.Module(kernelBinaries[this.build] as Uint8Array<ArrayBuffer>);
     this.#workerFile = workerPath(options.workerFile);
     this.#chunkSize = options.chunkSize ?? MINER_CHUNK;
-    this.#batch = checkThreads(options.batch ?? MINER_BATCH);
+    this.#batch = options.batch ?? MINER_BATCH;
+    if (!Number.isSafeInteger(this.#batch) || this.#batch < 1) throw new RangeError(`batch must be a positive integer, got ${this.#batch}`);
+    if (this.#chunkSize < 1n) throw new RangeError(`chunkSize must be a positive bigint, got ${this.#chunkSize}`);
     // Sized for going back up to all cores without a new pool; threads start on demand and idle ones exit.
     this.#poolSize = Math.max(this.#threads, availableParallelism());
     this.#pool = this.#newPool(this.#poolSize);
@@ -356,10 +326,4 @@ export class Miner {
       job.finish({ ok: false, reason: err });
     }
   }
-}
-
-function toBigInt(value: bigint | number | undefined, name: string): bigint | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new RangeError(`${name} must be an integer, got ${value}`);
-  return BigInt(value);
 }

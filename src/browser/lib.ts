@@ -1,0 +1,22 @@
+/**
+ * wasm-dmint-miner for browsers (bundled as dist/browser/index.js, with its
+ * module worker dist/browser/worker.js beside it): mine pyrxd protocol requests
+ * on Web Workers from any page or Electron renderer (`mine`, `Miner`), with or
+ * without cross-origin isolation, plus the host-neutral core (parse, verify,
+ * estimate). The same names as the Node entry, minus the Node-only ones.
+ *
+ * The workers are started with `new URL('./worker.js', import.meta.url)`, the
+ * form Vite and webpack 5 follow; pass `workerUrl` where worker.js lives
+ * elsewhere. The kernel is inlined: no .wasm file to serve. A Content Security
+ * Policy needs `'wasm-unsafe-eval'` in `script-src`.
+ * @module
+ */
+export { mine, type MineOptions } from './mine.ts';
+export { Miner, type MinerOptions } from './miner.ts';
+export { abortError, type JobOptions, type MineProgress, type MineResponse } from '../core/job-api.ts';
+export type { FromChild, ToChild, JobId } from '../core/ipc-messages.ts';
+export { VerificationError, SupportError, WorkerFailure, type SupportProblem } from './errors.ts';
+export { RequestError, type RequestErrorCode } from '../core/errors.ts';
+export { parseRequest, formatHit, formatExhausted, formatProgress, nonceToHex, nonceFromHex, MAX_TARGET, type MineRequest, type NonceWidth } from '../core/protocol.ts';
+export { verifySolution, verifySolutionSync, digestMeetsTarget, type Verification } from '../core/verify.ts';
+export { estimate, attemptsForProbability, type Estimate } from '../core/estimate.ts';

@@ -1,0 +1,38 @@
+/**
+ * The one-call library API for browsers: `mine(request, options)` runs one
+ * request on its own {@link Miner} and terminates its workers once it settles,
+ * so nothing keeps hashing or holding memory after the answer.
+ * @module
+ */
+import { parseRequest } from '../core/protocol.ts';
+import type { JobOptions, MineResponse } from '../core/job-api.ts';
+import { Miner } from './miner.ts';
+
+/** Options of {@link mine}: a job's options plus its thread count and worker script. */
+export interface MineOptions extends JobOptions {
+  /** Worker threads (default: `navigator.hardwareConcurrency`). */
+  threads?: number;
+  /** The worker script (default: worker.js beside this bundle). */
+  workerUrl?: URL | string;
+}
+
+/**
+ * Mine one request: the protocol request as an object or JSON text. Resolves to
+ * `{nonce_hex, attempts, elapsed_s}` (re-verified in a worker with WebCrypto,
+ * or the core's pure-TS SHA-256 where `crypto.subtle` is missing) or
+ * `{exhausted: true}`; rejects with the core's RequestError for a bad request,
+ * a RangeError for a bad range or thread count, or the abort reason (a
+ * DOMException named AbortError unless the signal was given another) within
+ * 200 ms of the abort.
+ */
+export async function mine(request: object | string, options: MineOptions = {}): Promise<MineResponse> {
+  const { threads, workerUrl, ...job } = options;
+  parseRequest(request); // a bad request fails before any worker starts
+  if (job.signal?.aborted) throw job.signal.reason;
+  const miner = new Miner({ threads, workerUrl });
+  try {
+    return await miner.mine(request, job);
+  } finally {
+    await miner.close();
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The public shapes of the library API, shared by the Node and browser hosts:
+ * the protocol response, progress, a job's options, and the AbortError jobs
+ * reject with. Host-neutral, so neither bundle nor its type declarations pull
+ * in the other host.
+ * @module
+ */
+
+/** How often `onProgress` is called. */
+export const PROGRESS_INTERVAL_MS = 500;
+
+/** The protocol response: a verified hit, or exhaustion of the range. */
+export type MineResponse = { nonce_hex: string; attempts: number; elapsed_s: number } | { exhausted: true };
+
+/** What `onProgress` receives, about every 0.5 s. */
+export interface MineProgress {
+  /** Nonces hashed so far for this job. */
+  attempts: number;
+  /** Seconds since the job started (paused time included). */
+  elapsed_s: number;
+  /** Nonces per second, averaged since the start. */
+  rate: number;
+  /** Every nonce below this one has been searched (the resume point of an interrupted sweep). */
+  watermark: bigint;
+}
+
+/** Options of one job. */
+export interface JobOptions {
+  /** Aborting rejects the job with the signal's reason (a DOMException named AbortError by default). */
+  signal?: AbortSignal;
+  /** Called about every 0.5 s while the job runs. */
+  onProgress?: (progress: MineProgress) => void;
+  /** First nonce of the range (default 0). */
+  start?: bigint | number;
+  /** Nonces in the range (default: to the end of the request's nonce space). */
+  count?: bigint | number;
+}
+
+/** The error a job rejects with when it is aborted or its miner is closed: what `fetch` uses. */
+export function abortError(message = 'This operation was aborted'): DOMException {
+  return new DOMException(message, 'AbortError');
+}
+
+/**
+ * A range bound given as a bigint or a number, as a bigint.
+ * @throws RangeError for a number that is not a safe integer (a fraction would silently shift the range).
+ */
+export function toBigInt(value: bigint | number | undefined, name: string): bigint | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new RangeError(`${name} must be an integer, got ${value}`);
+  return BigInt(value);
+}
