@@ -25,12 +25,13 @@
  * @module
  */
 import { kernelBinaries } from '../core/binaries.ts';
-import { chooseBuild } from '../core/kernel.ts';
+import { abortError, type JobOptions, type MineResponse } from '../core/job-api.ts';
+import { JobBook, hitResponse, jobProgress, openJob, watchJob, type BookJob } from '../core/job-book.ts';
 import type { KernelBuild } from '../core/kernel-build.ts';
-import { formatHit, kernelBound, nonceToHex, parseRequest, type MineRequest } from '../core/protocol.ts';
-import { checkThreads, resolveRange } from '../core/range.ts';
-import { PieceSchedule, type Piece } from '../core/schedule.ts';
-import { PROGRESS_INTERVAL_MS, abortError, toBigInt, type JobOptions, type MineProgress, type MineResponse } from '../core/job-api.ts';
+import { chooseBuild } from '../core/kernel.ts';
+import { kernelBound, nonceToHex, type MineRequest } from '../core/protocol.ts';
+import { checkThreads } from '../core/range.ts';
+import type { Piece } from '../core/schedule.ts';
 import { SupportError, VerificationError, WorkerFailure } from './errors.ts';
 import { compileKernel } from './kernel-module.ts';
 import type { FromWorker, HaltReason, VerifiedMessage, WorkerJob } from './messages.ts';
@@ -76,17 +77,9 @@ interface Out {
   halted: HaltReason | null;
 }
 
-interface Job {
+interface Job extends BookJob<Out> {
   readonly id: number;
-  readonly request: MineRequest;
   readonly work: WorkerJob;
-  readonly start: bigint;
-  readonly schedule: PieceSchedule;
-  readonly out: Map<Piece, Out>;
-  readonly startedAt: number;
-  attempts: number;
-  /** Why it ends without an answer: the abort reason, or a failure. */
-  failure?: { reason: unknown };
   /** Its hit is being re-checked in a worker. */
   verifying: boolean;
   settled: boolean;
@@ -123,9 +116,8 @@ export class Miner {
   #paused = false;
   #closed = false;
   #workers: MinerWorker<Out>[] = [];
-  readonly #jobs: Job[] = [];
+  readonly #book = new JobBook<Job, Out>();
   readonly #verifies = new Map<number, PendingVerify>();
-  #turn = 0;
   #ids = 0;
 
   /**
@@ -152,7 +144,7 @@ export class Miner {
     this.#module = compileKernel(this.build);
     this.#module.catch((err: unknown) => {
       this.#moduleError = err;
-      for (const job of [...this.#jobs]) this.#fail(job, err);
+      for (const job of [...this.#book.jobs]) this.#fail(job, err);
     });
   }
 
@@ -175,7 +167,7 @@ export class Miner {
 
   /** Jobs not yet settled. */
   get jobs(): number {
-    return this.#jobs.length;
+    return this.#book.jobs.length;
   }
 
   /**
@@ -219,38 +211,28 @@ export class Miner {
   mine(request: object | string, options: JobOptions = {}): Promise<MineResponse> {
     return new Promise<MineResponse>((resolve, reject) => {
       if (this.#closed) throw abortError('the miner is closed');
-      const parsed = parseRequest(request);
-      const { signal, onProgress } = options;
-      if (signal?.aborted) throw signal.reason;
-      const range = resolveRange(parsed, toBigInt(options.start, 'start'), toBigInt(options.count, 'count'));
+      const opened = openJob(request, options, this.#chunkSize);
       if (this.#moduleError !== undefined) throw this.#moduleError;
-      let timer: ReturnType<typeof setInterval> | undefined;
-      const onAbort = (): void => this.#fail(job, signal!.reason);
+      const { preimage, nonceWidth, effectiveTarget } = opened.request;
       const job: Job = {
+        ...opened,
         id: ++this.#ids,
-        request: parsed,
-        work: { preimage: parsed.preimage, nonceWidth: parsed.nonceWidth, bound: kernelBound(parsed.effectiveTarget) },
-        start: range.start,
-        schedule: new PieceSchedule(range.count, this.#chunkSize),
+        work: { preimage, nonceWidth, bound: kernelBound(effectiveTarget) },
         out: new Map(),
-        startedAt: performance.now(),
-        attempts: 0,
         verifying: false,
         settled: false,
         finish: (outcome) => {
           if (job.settled) return;
           job.settled = true;
-          clearInterval(timer);
           clearTimeout(job.grace);
-          signal?.removeEventListener('abort', onAbort);
-          this.#jobs.splice(this.#jobs.indexOf(job), 1);
+          unwatch();
+          this.#book.remove(job);
           if (outcome.ok) resolve(outcome.value);
           else reject(outcome.reason);
         },
       };
-      this.#jobs.push(job);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (onProgress) timer = setInterval(() => onProgress(this.#progress(job)), PROGRESS_INTERVAL_MS);
+      this.#book.jobs.push(job);
+      const unwatch = watchJob(options, (reason) => this.#fail(job, reason), () => jobProgress(job, (out) => out.searched));
       this.#dispatch();
     });
   }
@@ -262,7 +244,7 @@ export class Miner {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const job of [...this.#jobs]) {
+    for (const job of [...this.#book.jobs]) {
       job.failure ??= { reason: abortError('the miner was closed') };
       job.finish({ ok: false, reason: job.failure.reason });
     }
@@ -274,14 +256,6 @@ export class Miner {
 
   #assertOpen(): void {
     if (this.#closed) throw new Error('the miner is closed');
-  }
-
-  #progress(job: Job): MineProgress {
-    let attempts = job.attempts;
-    for (const out of job.out.values()) attempts += out.searched;
-    const elapsed = (performance.now() - job.startedAt) / 1000;
-    const watermark = job.start + job.schedule.watermark((p) => BigInt(job.out.get(p)?.searched ?? 0));
-    return { attempts, elapsed_s: elapsed, rate: elapsed > 0 ? attempts / elapsed : 0, watermark };
   }
 
   // ---- workers ----
@@ -334,7 +308,7 @@ export class Miner {
       this.#release(out, out.searched, null);
     } else if (!w.ready) {
       // A worker that cannot start means none will: end the jobs now rather than retry forever.
-      for (const job of [...this.#jobs]) this.#fail(job, err);
+      for (const job of [...this.#book.jobs]) this.#fail(job, err);
     }
     this.#dispatch();
   }
@@ -370,45 +344,24 @@ export class Miner {
 
   /** Ask pieces to hand back until no more than the allowed threads keep hashing (none while paused). */
   #yieldSurplus(): void {
-    const allowed = this.#paused ? 0 : this.#threads;
-    const keeping: { job: number; out: Out }[] = [];
-    this.#jobs.forEach((job, i) => {
-      for (const out of job.out.values()) if (out.halted === null) keeping.push({ job: i, out });
-    });
-    // The latest job's highest chunks go first: lower chunks are the ones an answer waits for.
-    keeping.sort((a, b) => b.job - a.job || (b.out.piece.chunk > a.out.piece.chunk ? 1 : b.out.piece.chunk < a.out.piece.chunk ? -1 : 0));
-    for (let i = 0; i < keeping.length - allowed; i++) this.#halt(keeping[i]!.out, 'yield');
+    for (const out of this.#book.surplus(this.#paused ? 0 : this.#threads, (o) => o.halted === null)) this.#halt(out, 'yield');
   }
 
   /** Hand out pieces while threads are free, taking the jobs in turn; start workers up to the thread count. */
   #dispatch(): void {
     if (this.#paused || this.#closed) return;
-    if (this.#jobs.some((job) => !job.failure && !job.schedule.finished)) {
+    if (this.#book.jobs.some((job) => !job.failure && !job.schedule.finished)) {
       while (this.#workers.length < this.#threads) this.#spawn();
     }
     let active = this.activeThreads;
     for (const w of this.#workers) {
       if (active >= this.#threads) return;
       if (!w.ready || w.task !== null) continue;
-      const next = this.#nextPiece();
+      const next = this.#book.nextPiece();
       if (next === null) return;
       this.#launch(w, next.job, next.piece);
       active++;
     }
-  }
-
-  #nextPiece(): { job: Job; piece: Piece } | null {
-    const n = this.#jobs.length;
-    for (let i = 0; i < n; i++) {
-      const job = this.#jobs[(this.#turn + i) % n]!;
-      if (job.failure) continue;
-      const piece = job.schedule.take();
-      if (piece !== null) {
-        this.#turn = (this.#turn + i + 1) % n;
-        return { job, piece };
-      }
-    }
-    return null;
   }
 
   #launch(w: MinerWorker<Out>, job: Job, piece: Piece): void {
@@ -489,8 +442,7 @@ export class Miner {
           `internal error: the ${this.build} kernel reported nonce ${nonceToHex(nonce, request.nonceWidth)} but ${v.sha256} SHA-256 does not confirm it; nothing is returned`,
         );
       }
-      const elapsedS = (performance.now() - job.startedAt) / 1000;
-      job.finish({ ok: true, value: JSON.parse(formatHit({ nonce, nonceWidth: request.nonceWidth, attempts: job.attempts, elapsedS })) });
+      job.finish({ ok: true, value: hitResponse(job, nonce) });
     } catch (err) {
       job.finish({ ok: false, reason: err });
     }

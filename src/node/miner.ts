@@ -14,18 +14,19 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { kernelBinaries } from '../core/binaries.ts';
-import { chooseBuild } from '../core/kernel.ts';
+import { abortError, type JobOptions, type MineProgress, type MineResponse } from '../core/job-api.ts';
+import { JobBook, hitResponse, jobProgress, openJob, watchJob, type BookJob } from '../core/job-book.ts';
 import type { KernelBuild } from '../core/kernel-build.ts';
+import { chooseBuild } from '../core/kernel.ts';
 import { JobFlags, PieceCells } from '../core/piece-run.ts';
-import { formatExhausted, formatHit, kernelBound, parseRequest, type KernelBound, type MineRequest } from '../core/protocol.ts';
-import { checkThreads, resolveRange } from '../core/range.ts';
-import { PieceSchedule, type Piece } from '../core/schedule.ts';
-import { PROGRESS_INTERVAL_MS, abortError, toBigInt, type JobOptions, type MineProgress, type MineResponse } from '../core/job-api.ts';
+import { formatExhausted, kernelBound, type KernelBound } from '../core/protocol.ts';
+import { checkThreads } from '../core/range.ts';
+import type { Piece } from '../core/schedule.ts';
 import { verifiedNonce } from './verify-hit.ts';
-
-export { abortError, type JobOptions, type MineProgress, type MineResponse };
 import { workerPath } from './worker-file.ts';
 import type { PieceTask, PieceTaskResult } from './worker.ts';
+
+export { abortError, type JobOptions, type MineProgress, type MineResponse };
 
 /** Nonces per chunk: about 0.1 s of one thread, the most a thread change or a lower chunk waits for. */
 export const MINER_CHUNK = 1n << 18n;
@@ -45,17 +46,9 @@ export interface MinerOptions {
   batch?: number;
 }
 
-interface Job {
-  readonly request: MineRequest;
+interface Job extends BookJob<PieceCells> {
   readonly bound: KernelBound;
-  readonly start: bigint;
-  readonly schedule: PieceSchedule;
   readonly flags: JobFlags;
-  readonly out: Map<Piece, PieceCells>;
-  readonly startedAt: number;
-  attempts: number;
-  /** Why it ends without an answer: the abort reason, or a failure. */
-  failure?: { reason: unknown };
   finish(outcome: { ok: true; value: MineResponse } | { ok: false; reason: unknown }): void;
 }
 
@@ -83,8 +76,7 @@ export class Miner {
   #poolSize: number;
   /** Pools replaced by a larger one, closing once their tasks are done. */
   readonly #retiring = new Set<Promise<void>>();
-  readonly #jobs: Job[] = [];
-  #turn = 0;
+  readonly #book = new JobBook<Job, PieceCells>();
   #out = 0;
 
   /** @throws RangeError for a bad thread count. */
@@ -114,7 +106,7 @@ export class Miner {
     if (pool !== this.#pool || this.#closed) return;
     const reason = new Error(`a mining thread failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     this.#pool = this.#newPool(this.#poolSize);
-    for (const job of [...this.#jobs]) {
+    for (const job of [...this.#book.jobs]) {
       for (const piece of job.out.keys()) job.schedule.settle(piece, { hit: null, searched: 0n });
       this.#out -= job.out.size;
       job.out.clear();
@@ -140,7 +132,7 @@ export class Miner {
 
   /** Jobs not yet settled. */
   get jobs(): number {
-    return this.#jobs.length;
+    return this.#book.jobs.length;
   }
 
   /**
@@ -187,32 +179,21 @@ export class Miner {
   mine(request: object | string, options: JobOptions = {}): Promise<MineResponse> {
     return new Promise<MineResponse>((resolve, reject) => {
       if (this.#closed) throw abortError('the miner is closed');
-      const parsed = parseRequest(request);
-      const { signal, onProgress } = options;
-      if (signal?.aborted) throw signal.reason;
-      const range = resolveRange(parsed, toBigInt(options.start, 'start'), toBigInt(options.count, 'count'));
-      let timer: ReturnType<typeof setInterval> | undefined;
-      const onAbort = (): void => this.#fail(job, signal!.reason);
+      const opened = openJob(request, options, this.#chunkSize);
       const job: Job = {
-        request: parsed,
-        bound: kernelBound(parsed.effectiveTarget),
-        start: range.start,
-        schedule: new PieceSchedule(range.count, this.#chunkSize),
+        ...opened,
+        bound: kernelBound(opened.request.effectiveTarget),
         flags: JobFlags.create(),
         out: new Map(),
-        startedAt: performance.now(),
-        attempts: 0,
         finish: (outcome) => {
-          clearInterval(timer);
-          signal?.removeEventListener('abort', onAbort);
-          this.#jobs.splice(this.#jobs.indexOf(job), 1);
+          unwatch();
+          this.#book.remove(job);
           if (outcome.ok) resolve(outcome.value);
           else reject(outcome.reason);
         },
       };
-      this.#jobs.push(job);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (onProgress) timer = setInterval(() => onProgress(this.#progress(job)), PROGRESS_INTERVAL_MS);
+      this.#book.jobs.push(job);
+      const unwatch = watchJob(options, (reason) => this.#fail(job, reason), () => jobProgress(job, (cells) => Number(cells.searched)));
       this.#dispatch();
     });
   }
@@ -224,7 +205,7 @@ export class Miner {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const job of [...this.#jobs]) this.#fail(job, abortError('the miner was closed'));
+    for (const job of [...this.#book.jobs]) this.#fail(job, abortError('the miner was closed'));
     await Promise.all([this.#pool.destroy(), ...this.#retiring]);
   }
 
@@ -232,47 +213,18 @@ export class Miner {
     if (this.#closed) throw new Error('the miner is closed');
   }
 
-  #progress(job: Job): MineProgress {
-    let attempts = job.attempts;
-    for (const cells of job.out.values()) attempts += Number(cells.searched);
-    const elapsed = (performance.now() - job.startedAt) / 1000;
-    const watermark = job.start + job.schedule.watermark((p) => job.out.get(p)?.searched ?? 0n);
-    return { attempts, elapsed_s: elapsed, rate: elapsed > 0 ? attempts / elapsed : 0, watermark };
-  }
-
   /** Ask pieces to hand back until no more than the allowed threads keep hashing (none while paused). */
   #yieldSurplus(): void {
-    const allowed = this.#paused ? 0 : this.#threads;
-    const keeping: { job: number; piece: Piece; cells: PieceCells }[] = [];
-    this.#jobs.forEach((job, i) => {
-      for (const [piece, cells] of job.out) if (!cells.yieldRequested) keeping.push({ job: i, piece, cells });
-    });
-    // The latest job's highest chunks go first: lower chunks are the ones an answer waits for.
-    keeping.sort((a, b) => b.job - a.job || (b.piece.chunk > a.piece.chunk ? 1 : b.piece.chunk < a.piece.chunk ? -1 : 0));
-    for (let i = 0; i < keeping.length - allowed; i++) keeping[i]!.cells.requestYield();
+    for (const cells of this.#book.surplus(this.#paused ? 0 : this.#threads, (c) => !c.yieldRequested)) cells.requestYield();
   }
 
   /** Hand out pieces while threads are free, taking the jobs in turn. */
   #dispatch(): void {
     while (!this.#paused && !this.#closed && this.#out < this.#threads) {
-      const next = this.#nextPiece();
+      const next = this.#book.nextPiece();
       if (next === null) return;
       this.#launch(next.job, next.piece);
     }
-  }
-
-  #nextPiece(): { job: Job; piece: Piece } | null {
-    const n = this.#jobs.length;
-    for (let i = 0; i < n; i++) {
-      const job = this.#jobs[(this.#turn + i) % n]!;
-      if (job.failure) continue;
-      const piece = job.schedule.take();
-      if (piece !== null) {
-        this.#turn = (this.#turn + i + 1) % n;
-        return { job, piece };
-      }
-    }
-    return null;
   }
 
   #launch(job: Job, piece: Piece): void {
@@ -306,7 +258,7 @@ export class Miner {
 
   /** End a job without an answer (abort, close, failure): its pieces stop within a batch. */
   #fail(job: Job, reason: unknown): void {
-    if (job.failure || !this.#jobs.includes(job)) return;
+    if (job.failure || !this.#book.jobs.includes(job)) return;
     job.failure = { reason };
     job.schedule.stop();
     job.flags.stop();
@@ -314,14 +266,12 @@ export class Miner {
   }
 
   #finishIfDone(job: Job): void {
-    if (!job.schedule.finished || !this.#jobs.includes(job)) return;
+    if (!job.schedule.finished || !this.#book.jobs.includes(job)) return;
     if (job.failure) return job.finish({ ok: false, reason: job.failure.reason });
     const offset = job.schedule.hit;
     if (offset === null) return job.finish({ ok: true, value: JSON.parse(formatExhausted()) });
     try {
-      const nonce = verifiedNonce(job.request, job.start + offset, this.build);
-      const elapsedS = (performance.now() - job.startedAt) / 1000;
-      job.finish({ ok: true, value: JSON.parse(formatHit({ nonce, nonceWidth: job.request.nonceWidth, attempts: job.attempts, elapsedS })) });
+      job.finish({ ok: true, value: hitResponse(job, verifiedNonce(job.request, job.start + offset, this.build)) });
     } catch (err) {
       job.finish({ ok: false, reason: err });
     }
