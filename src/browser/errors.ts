@@ -30,10 +30,7 @@ export class SupportError extends Error {
   }
 }
 
-/** An independent SHA-256 did not confirm a nonce the kernel reported: an internal error, never shown as a result. */
-export class VerificationError extends Error {
-  override readonly name = 'VerificationError';
-}
+export { VerificationError } from '../core/errors.ts';
 
 /** A worker failed during a search (it threw, or its script crashed). */
 export class WorkerFailure extends Error {

@@ -98,3 +98,12 @@ export function describeValue(value: unknown): string {
 export function oneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
 }
+
+/**
+ * An implementation of SHA-256 independent of the kernel (node:crypto,
+ * WebCrypto, the core's pure-TS one) did not confirm a nonce the kernel
+ * reported: an internal error, never shown or returned as a result.
+ */
+export class VerificationError extends Error {
+  override readonly name = 'VerificationError';
+}

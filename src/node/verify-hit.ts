@@ -2,15 +2,13 @@
  * The last gate before a nonce leaves a Node host: re-hash it with node:crypto
  * (independent of the kernel) and check the core's predicate.
  */
+import { VerificationError } from '../core/errors.ts';
 import type { KernelBuild } from '../core/kernel-build.ts';
 import type { KernelBound, MineRequest } from '../core/protocol.ts';
 import { digestBelowBound, digestMeetsTarget, powMessage } from '../core/verify.ts';
 import { nodeSha256 } from './sha256.ts';
 
-/** Thrown when node:crypto does not confirm a nonce the kernel reported. */
-export class VerificationError extends Error {
-  override readonly name = 'VerificationError';
-}
+export { VerificationError };
 
 /**
  * Return `nonce` when node:crypto confirms it meets the request's target (or
