@@ -59,12 +59,15 @@ describe('Miner (Node library)', () => {
     const job = deepJob(14_000_000);
     const answer = miner.mine(job.request, { start: job.start, count: job.count });
     answer.catch(() => {}); // awaited below; a failed expectation must not also report an unhandled rejection
+    // Threads start on demand: wait for them (a loaded machine is slow to start one), then watch the count hold.
+    await settled(() => miner.activeThreads === 2, 5000);
     expect(await peakThreads(miner, 400)).toBe(2);
     miner.setThreads(1);
     await settled(() => miner.activeThreads <= 1); // the surplus thread hands back at its next batch boundary
     expect(await peakThreads(miner, 400)).toBe(1);
     miner.setThreads(3);
     expect(miner.threads).toBe(3);
+    await settled(() => miner.activeThreads === 3, 5000);
     expect(await peakThreads(miner, 400)).toBe(3);
     miner.setThreads(2);
     await expect(answer).resolves.toMatchObject({ nonce_hex: deep.nonce_hex });
@@ -102,6 +105,7 @@ describe('Miner (Node library)', () => {
     });
     jobs.push(miner.mine(requestJson(endless.preimage_hex, MAX, 4), { count: 2_000_000 }));
     expect(miner.jobs).toBe(4);
+    await settled(() => miner.activeThreads === 2, 5000);
     expect(await peakThreads(miner, 600)).toBe(2);
     const results = await Promise.all(jobs);
     expect(results).toEqual([...ids.map((id) => expect.objectContaining({ nonce_hex: vector(id).nonce_hex })), { exhausted: true }]);
