@@ -4,14 +4,7 @@
  * @module
  */
 
-/** A hash rate in the unit that suits it: `823 kh/s`, `4.41 Mh/s`. */
-export function formatRate(perSecond: number): string {
-  if (!Number.isFinite(perSecond) || perSecond <= 0) return '0 h/s';
-  if (perSecond >= 1e9) return `${(perSecond / 1e9).toFixed(2)} Gh/s`;
-  if (perSecond >= 1e6) return `${(perSecond / 1e6).toFixed(2)} Mh/s`;
-  if (perSecond >= 1e3) return `${(perSecond / 1e3).toFixed(0)} kh/s`;
-  return `${perSecond.toFixed(0)} h/s`;
-}
+export { formatRate } from '../src/core/rate.ts';
 
 /** `0.42 s`, `12.3 s`, `4 min 05 s`, `2 h 03 min`, `3.5 days`; `—` when unknown. */
 export function formatDuration(seconds: number): string {
