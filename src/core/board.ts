@@ -23,6 +23,18 @@ const HEADER = 6;
 /** Marks "none" in chunk and position slots (unsigned cells, so this is the largest value). */
 const NONE = (1n << 64n) - 1n;
 
+/**
+ * Lower `cells[index]` to `value` when that is lower, atomically: threads racing
+ * to report hits leave the lowest one, whatever their order.
+ */
+export function atomicLower(cells: BigUint64Array, index: number, value: bigint): void {
+  for (let seen = Atomics.load(cells, index); value < seen;) {
+    const before = Atomics.compareExchange(cells, index, seen, value);
+    if (before === seen) return;
+    seen = before;
+  }
+}
+
 /** Shared scheduling state of one search (one per job). */
 export class ChunkBoard {
   /** The shared memory; post it to workers and wrap it with {@link ChunkBoard.attach}. */
@@ -102,12 +114,7 @@ export class ChunkBoard {
 
   /** Record a hit in chunk `k`: chunks above the lowest such chunk are abandoned. */
   reportHit(k: bigint): void {
-    const c = this.#cells;
-    for (let best = Atomics.load(c, BEST_HIT_CHUNK); k < best;) {
-      const seen = Atomics.compareExchange(c, BEST_HIT_CHUNK, best, k);
-      if (seen === best) break;
-      best = seen;
-    }
+    atomicLower(this.#cells, BEST_HIT_CHUNK, k);
   }
 
   /** Add nonces hashed by a thread to the shared attempt count. */

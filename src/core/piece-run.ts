@@ -6,6 +6,7 @@
  * so the host can raise them while the thread is busy in the kernel.
  * @module
  */
+import { atomicLower } from './board.ts';
 import type { Kernel } from './kernel.ts';
 import { searchRange } from './search.ts';
 
@@ -43,12 +44,7 @@ export class JobFlags {
 
   /** Record that chunk `chunk` holds a hit: pieces of higher chunks stop. */
   lowerBest(chunk: bigint): void {
-    const c = this.#cells;
-    for (let best = Atomics.load(c, BEST_CHUNK); chunk < best;) {
-      const seen = Atomics.compareExchange(c, BEST_CHUNK, best, chunk);
-      if (seen === best) break;
-      best = seen;
-    }
+    atomicLower(this.#cells, BEST_CHUNK, chunk);
   }
 
   /** Whether a piece of chunk `chunk` should keep going. */
