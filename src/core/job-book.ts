@@ -83,6 +83,13 @@ export class JobBook<J extends BookJob<T>, T> {
   readonly jobs: J[] = [];
   #turn = 0;
 
+  /** Pieces out on threads now, over all jobs. */
+  get piecesOut(): number {
+    let n = 0;
+    for (const job of this.jobs) n += job.out.size;
+    return n;
+  }
+
   /** Forget a settled job. */
   remove(job: J): void {
     const i = this.jobs.indexOf(job);

@@ -77,7 +77,6 @@ export class Miner {
   /** Pools replaced by a larger one, closing once their tasks are done. */
   readonly #retiring = new Set<Promise<void>>();
   readonly #book = new JobBook<Job, PieceCells>();
-  #out = 0;
 
   /** @throws RangeError for a bad thread count. */
   constructor(options: MinerOptions = {}) {
@@ -108,7 +107,6 @@ export class Miner {
     this.#pool = this.#newPool(this.#poolSize);
     for (const job of [...this.#book.jobs]) {
       for (const piece of job.out.keys()) job.schedule.settle(piece, { hit: null, searched: 0n });
-      this.#out -= job.out.size;
       job.out.clear();
       this.#fail(job, reason);
     }
@@ -122,7 +120,7 @@ export class Miner {
 
   /** Threads hashing right now (0 while paused or idle). */
   get activeThreads(): number {
-    return this.#out;
+    return this.#book.piecesOut;
   }
 
   /** Whether {@link Miner.pause} is in effect. */
@@ -220,7 +218,7 @@ export class Miner {
 
   /** Hand out pieces while threads are free, taking the jobs in turn. */
   #dispatch(): void {
-    while (!this.#paused && !this.#closed && this.#out < this.#threads) {
+    while (!this.#paused && !this.#closed && this.#book.piecesOut < this.#threads) {
       const next = this.#book.nextPiece();
       if (next === null) return;
       this.#launch(next.job, next.piece);
@@ -230,7 +228,6 @@ export class Miner {
   #launch(job: Job, piece: Piece): void {
     const cells = PieceCells.create();
     job.out.set(piece, cells);
-    this.#out++;
     const task: PieceTask = {
       kind: 'piece', module: this.#module, build: this.build,
       preimage: job.request.preimage, nonceWidth: job.request.nonceWidth, bound: job.bound, batch: this.#batch,
@@ -247,9 +244,7 @@ export class Miner {
   }
 
   #settle(job: Job, piece: Piece, hit: bigint | null, searched: number): void {
-    if (!job.out.has(piece)) return; // already written off with a failed pool
-    this.#out--;
-    job.out.delete(piece);
+    if (!job.out.delete(piece)) return; // already written off with a failed pool
     job.attempts += searched;
     if (job.schedule.settle(piece, { hit, searched: BigInt(searched) })) job.flags.lowerBest(piece.chunk);
     this.#finishIfDone(job);
