@@ -45,4 +45,3 @@ export {
   type KernelExports,
   type ScanResult,
 } from './kernel.ts';
-export { DEFAULT_BATCH, searchRange, type RangeSearchOptions, type RangeSearchResult } from './search.ts';

@@ -6,9 +6,6 @@
  * @module
  */
 
-/** How often `onProgress` is called. */
-export const PROGRESS_INTERVAL_MS = 500;
-
 /** The protocol response: a verified hit, or exhaustion of the range. */
 export type MineResponse = { nonce_hex: string; attempts: number; elapsed_s: number } | { exhausted: true };
 
@@ -24,12 +21,26 @@ export interface MineProgress {
   watermark: bigint;
 }
 
+/** The independent check of a hit, made before anyone sees the nonce. */
+export interface HitCheck {
+  /** The nonce the kernel reported. */
+  nonce: bigint;
+  /** Whether the check confirms it meets the target. */
+  valid: boolean;
+  /** sha256(sha256(preimage || nonce)), lowercase hex. */
+  digestHex: string;
+  /** The SHA-256 that computed it: independent of the kernel. */
+  sha256: 'node:crypto' | 'WebCrypto' | 'built-in';
+}
+
 /** Options of one job. */
 export interface JobOptions {
   /** Aborting rejects the job with the signal's reason (a DOMException named AbortError by default). */
   signal?: AbortSignal;
-  /** Called about every 0.5 s while the job runs. */
+  /** Called about every 0.5 s while the job runs, and once more with the final figures as it ends (before it settles). */
   onProgress?: (progress: MineProgress) => void;
+  /** Called with the independent check of the hit, just before the job resolves with it. */
+  onVerified?: (check: HitCheck) => void;
   /** First nonce of the range (default 0). */
   start?: bigint | number;
   /** Nonces in the range (default: to the end of the request's nonce space). */

@@ -1,63 +1,22 @@
 /**
- * One thread's side of {@link PieceSchedule} scheduling: search one piece in
- * short batches, publishing progress after each, and stop at a batch boundary
- * when the job is stopped, a lower chunk holds a hit, or the host asks this
- * piece to yield (pause, fewer threads). The flags live in SharedArrayBuffers,
- * so the host can raise them while the thread is busy in the kernel.
+ * The two batch loops every thread runs: search one piece of a chunk in kernel
+ * calls of `batch` nonces and stop at a batch boundary when asked.
+ *
+ * - {@link runPiece}, synchronous, for threads the engine reaches through
+ *   shared memory ({@link PieceCells}): Node's piscina threads, and Web Workers
+ *   on a cross-origin isolated page. Nothing is read between batches but the
+ *   cells, so nothing slows the hot loop.
+ * - {@link runPieceAsync}, which awaits `between` after every batch, for
+ *   threads that must read messages or let timers run between batches: Web
+ *   Workers by messages, and the CLI's head start on the main thread.
  * @module
  */
-import { atomicLower } from './board.ts';
 import type { Kernel } from './kernel.ts';
-import { searchRange } from './search.ts';
 
-const STOP = 0;
-const BEST_CHUNK = 1;
-const NONE = (1n << 64n) - 1n;
-
-/** Flags every piece of one job reads: stopped, and the lowest chunk holding a hit. */
-export class JobFlags {
-  /** The shared memory; post it to threads and wrap it with {@link JobFlags.attach}. */
-  readonly buffer: SharedArrayBuffer;
-  readonly #cells: BigUint64Array;
-
-  private constructor(buffer: SharedArrayBuffer) {
-    this.buffer = buffer;
-    this.#cells = new BigUint64Array(buffer);
-  }
-
-  /** Fresh flags: running, no hit. */
-  static create(): JobFlags {
-    const flags = new JobFlags(new SharedArrayBuffer(16));
-    flags.#cells[BEST_CHUNK] = NONE;
-    return flags;
-  }
-
-  /** Wrap flags received from another thread. */
-  static attach(buffer: SharedArrayBuffer): JobFlags {
-    return new JobFlags(buffer);
-  }
-
-  /** Tell every piece of the job to stop at its next batch boundary. */
-  stop(): void {
-    Atomics.store(this.#cells, STOP, 1n);
-  }
-
-  /** Record that chunk `chunk` holds a hit: pieces of higher chunks stop. */
-  lowerBest(chunk: bigint): void {
-    atomicLower(this.#cells, BEST_CHUNK, chunk);
-  }
-
-  /** Whether a piece of chunk `chunk` should keep going. */
-  wants(chunk: bigint): boolean {
-    const c = this.#cells;
-    return Atomics.load(c, STOP) === 0n && Atomics.load(c, BEST_CHUNK) >= chunk;
-  }
-}
-
-const YIELD = 0;
+const HALT = 0;
 const SEARCHED = 1;
 
-/** One piece's cells: the host's request to yield, and the thread's progress. */
+/** One piece's shared cells: the engine's request to halt, and the thread's progress. */
 export class PieceCells {
   /** The shared memory; post it to the thread and wrap it with {@link PieceCells.attach}. */
   readonly buffer: SharedArrayBuffer;
@@ -68,7 +27,7 @@ export class PieceCells {
     this.#cells = new BigUint64Array(buffer);
   }
 
-  /** Fresh cells: nothing searched, no yield asked. */
+  /** Fresh cells: nothing searched, no halt asked. */
   static create(): PieceCells {
     return new PieceCells(new SharedArrayBuffer(16));
   }
@@ -78,23 +37,23 @@ export class PieceCells {
     return new PieceCells(buffer);
   }
 
-  /** Ask the thread to hand the rest of the piece back at its next batch boundary. */
-  requestYield(): void {
-    Atomics.store(this.#cells, YIELD, 1n);
+  /** Ask the thread to stop the piece at its next batch boundary. */
+  halt(): void {
+    Atomics.store(this.#cells, HALT, 1n);
   }
 
-  /** Whether {@link PieceCells.requestYield} was called. */
-  get yieldRequested(): boolean {
-    return Atomics.load(this.#cells, YIELD) !== 0n;
+  /** Whether {@link PieceCells.halt} was called. */
+  get halted(): boolean {
+    return Atomics.load(this.#cells, HALT) !== 0n;
   }
 
   /** Nonces of the piece searched so far (published after every batch). */
-  get searched(): bigint {
-    return Atomics.load(this.#cells, SEARCHED);
+  get searched(): number {
+    return Number(Atomics.load(this.#cells, SEARCHED));
   }
 
-  set searched(n: bigint) {
-    Atomics.store(this.#cells, SEARCHED, n);
+  set searched(n: number) {
+    Atomics.store(this.#cells, SEARCHED, BigInt(n));
   }
 }
 
@@ -102,28 +61,51 @@ export class PieceCells {
 export interface PieceResult {
   /** The lowest hit in the piece (a nonce), or null. */
   hit: bigint | null;
-  /** Nonces searched from the piece's first nonce. */
+  /** Nonces searched from the piece's first: up to and including the hit, or up to where it stopped. */
   searched: number;
-  /** True when it stopped before the end of the piece without a hit. */
-  stopped: boolean;
+}
+
+/** The nonces of the next kernel call: at most `batch`, never past `end`. */
+function callSize(next: bigint, end: bigint, batch: number): number {
+  return end - next < BigInt(batch) ? Number(end - next) : batch;
 }
 
 /**
- * Search nonces `[first, first + count)` of chunk `chunk` in batches; the
- * kernel must hold the job. Stops at a batch boundary when `flags` or `cells`
- * say so.
+ * Search nonces `[first, first + count)` in batches on this thread, publishing
+ * progress to `cells` after each and stopping at the first batch boundary
+ * after `cells` is halted. The kernel must hold the piece's job.
  */
-export function runPiece(
-  kernel: Kernel, flags: JobFlags, cells: PieceCells, first: bigint, count: bigint, chunk: bigint, batch: number,
-): PieceResult {
-  if (!flags.wants(chunk) || cells.yieldRequested) return { hit: null, searched: 0, stopped: true };
-  const r = searchRange(kernel, first, count, {
-    batch,
-    onBatch: (searched) => {
-      cells.searched = BigInt(searched);
-      return flags.wants(chunk) && !cells.yieldRequested;
-    },
-  });
-  cells.searched = BigInt(r.searched);
-  return { hit: r.hit, searched: r.searched, stopped: r.stopped };
+export function runPiece(kernel: Kernel, cells: PieceCells, first: bigint, count: bigint, batch: number): PieceResult {
+  let searched = 0;
+  const end = first + count;
+  for (let next = first; next < end && !cells.halted;) {
+    const n = callSize(next, end, batch);
+    const r = kernel.scan(next, n);
+    searched += r.scanned;
+    cells.searched = searched;
+    if (r.hit !== null) return { hit: r.hit, searched };
+    next += BigInt(n);
+  }
+  return { hit: null, searched };
+}
+
+/**
+ * Search nonces `[first, first + count)` in batches, awaiting
+ * `between(searched)` after every batch but the last; it resolves to false to
+ * stop there. The kernel must hold the piece's job.
+ */
+export async function runPieceAsync(
+  kernel: Kernel, first: bigint, count: bigint, batch: number, between: (searched: number) => Promise<boolean>,
+): Promise<PieceResult> {
+  let searched = 0;
+  const end = first + count;
+  for (let next = first; next < end;) {
+    const n = callSize(next, end, batch);
+    const r = kernel.scan(next, n);
+    searched += r.scanned;
+    if (r.hit !== null) return { hit: r.hit, searched };
+    next += BigInt(n);
+    if (next < end && !(await between(searched))) break;
+  }
+  return { hit: null, searched };
 }

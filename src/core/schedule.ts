@@ -141,14 +141,21 @@ export class PieceSchedule {
   }
 
   /**
-   * True when the job has its answer: nothing is out and nothing wanted is left
-   * (or it was stopped). Then {@link PieceSchedule.hit} is the lowest hit of the
-   * range, or null when the range holds none (unless stopped).
+   * True when the job has its answer: a hit with nothing below its chunk still
+   * out or waiting (pieces above it may still be out: they are not needed), or
+   * nothing out and nothing left (or, once stopped, nothing out). Then
+   * {@link PieceSchedule.hit} is the lowest hit of the range, or null when the
+   * range holds none (unless stopped).
    */
   get finished(): boolean {
+    const best = this.#bestChunk;
+    if (best !== null && !this.#stopped) {
+      // Chunks are handed out in order, so every chunk below the hit's went out; one piece of a chunk is out at a time.
+      for (const p of this.#out) if (p.chunk < best) return false;
+      return !this.#returned.some((p) => p.chunk < best);
+    }
     if (this.#out.size > 0) return false;
-    if (this.#stopped) return true;
-    return this.waiting.length === 0 && (this.#next >= this.chunkCount || !this.#wanted(this.#next));
+    return this.#stopped || (this.waiting.length === 0 && this.#next >= this.chunkCount);
   }
 
   /**

@@ -1,11 +1,12 @@
 /**
- * The proof-of-work predicate of DESIGN §1, over a SHA-256 the host supplies
- * (node:crypto, WebCrypto, or the core's own {@link sha256}).
+ * The proof-of-work predicate (docs/protocol.md), over a SHA-256 the host
+ * supplies (node:crypto, WebCrypto, or the core's own {@link sha256}).
  * @module
  */
 
-import { abytes } from './bytes.ts';
+import { abytes, bytesToHex } from './bytes.ts';
 import { describeValue } from './errors.ts';
+import type { HitCheck } from './job-api.ts';
 import { MAX_TARGET, nonceBytes, type KernelBound, type MineRequest, type NonceWidth } from './protocol.ts';
 
 /** A SHA-256 supplied by the host; may be asynchronous (WebCrypto). */
@@ -96,4 +97,13 @@ export function verifySolutionSync(job: SolutionJob, nonce: bigint, sha256: Sha2
   const message = powMessage(job.preimage, nonce, job.nonceWidth);
   const digest = checkDigest(sha256(checkDigest(sha256(message))));
   return { valid: digestMeetsTarget(digest, job.effectiveTarget), digest };
+}
+
+/**
+ * The engine's independent check of a hit: {@link verifySolution} with the
+ * host's SHA-256, named for whoever shows the result.
+ */
+export async function checkHit(job: SolutionJob, nonce: bigint, sha256: Sha256, name: HitCheck['sha256']): Promise<HitCheck> {
+  const v = await verifySolution(job, nonce, sha256);
+  return { nonce, valid: v.valid, digestHex: bytesToHex(v.digest), sha256: name };
 }
