@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseNonceText } from '../core/format.ts';
 
 /** A command-line mistake; the CLI prints its message and exits 1. */
 export class UsageError extends Error {
@@ -49,14 +50,13 @@ export interface InfoArgs {
 /** Everything the command line can ask for. */
 export type CliArgs = MineArgs | BenchArgs | DoctorArgs | InfoArgs;
 
-/** A decimal or 0x-hexadecimal unsigned integer, as `--start`/`--count` take. */
-export function parseNonceArg(flag: string, text: string): bigint {
-  if (!/^(0[xX][0-9a-fA-F]+|[0-9]+)$/.test(text)) {
-    throw new UsageError(`${flag} takes a decimal or 0x-hex unsigned integer, got ${JSON.stringify(text.slice(0, 40))}`);
+/** `--start`/`--count`: the core's nonce text, its mistakes as usage errors. */
+function parseNonceArg(flag: string, text: string): bigint {
+  try {
+    return parseNonceText(flag, text);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
   }
-  const value = BigInt(text);
-  if (value >= 1n << 64n) throw new UsageError(`${flag} ${text} is above 2^64`);
-  return value;
 }
 
 function parseWorkers(text: string | undefined): number {

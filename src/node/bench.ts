@@ -1,15 +1,15 @@
 /**
  * `dmint-miner bench` (and `npm run bench`): kernel rates measured in one run so
  * their ratios hold on noisy, shared machines: SIMD and scalar on one thread,
- * SIMD on all threads through the real pool, and a node:crypto sha256d reference.
+ * SIMD on all threads through the real Miner, and a node:crypto sha256d reference.
  */
 import { createHash } from 'node:crypto';
 import { cpus } from 'node:os';
 import { kernelBinaries } from '../core/binaries.ts';
 import { Kernel, type KernelBuild } from '../core/kernel.ts';
-import type { MineRequest } from '../core/protocol.ts';
+import type { MineProgress } from '../core/job-api.ts';
 import type { BenchArgs } from './args.ts';
-import { startSearch } from './pool.ts';
+import { Miner } from './miner.ts';
 
 const PREIMAGE = new Uint8Array(64).fill(0xab);
 /** A bound no digest meets, so every nonce is hashed and nothing stops early. */
@@ -49,21 +49,24 @@ function nodeCryptoRate(seconds: number): number {
   return n / (performance.now() - t0) / 1e3;
 }
 
-/** Million nonces per second of the SIMD (or best) kernel on `threads` pool threads. */
+/** Million nonces per second of the SIMD (or best) kernel on `threads` threads of the real {@link Miner}. */
 export async function poolRate(threads: number, seconds: number): Promise<number> {
-  const request: MineRequest = {
-    preimage: PREIMAGE, preimageHex: 'ab'.repeat(64), target: 1n, effectiveTarget: 1n, nonceWidth: 4, protocol: 1,
-  };
-  const search = startSearch(request, { threads, bound: NEVER });
-  // Let every thread start and tier up before measuring.
-  await new Promise((r) => setTimeout(r, Math.min(1000, seconds * 300)));
-  const a0 = search.attempts();
-  const t0 = search.elapsedS();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  const rate = (search.attempts() - a0) / (search.elapsedS() - t0) / 1e6;
-  search.stop();
-  await search.outcome;
-  return rate;
+  // Target 1 and a 2^64 space: nothing is found and nothing runs out, so every nonce is hashed.
+  const request = { preimage_hex: 'ab'.repeat(64), target_hex: '1', nonce_width: 8 };
+  const miner = new Miner({ threads });
+  const samples: MineProgress[] = [];
+  const controller = new AbortController();
+  const job = miner.mine(request, { signal: controller.signal, onProgress: (p) => samples.push(p) });
+  job.catch(() => {});
+  // Let every thread start and tier up before the first sample that counts.
+  const warm = Math.min(1, seconds * 0.3);
+  await new Promise((r) => setTimeout(r, (warm + seconds) * 1000 + 50));
+  controller.abort();
+  await miner.close();
+  const counted = samples.filter((p) => p.elapsed_s >= warm);
+  const [a, b] = [counted[0], counted.at(-1)];
+  if (!a || !b || b === a) throw new Error(`the miner reported too little progress to measure (${samples.length} reports)`);
+  return (b.attempts - a.attempts) / (b.elapsed_s - a.elapsed_s) / 1e6;
 }
 
 /** Run the benchmark and print it; returns the exit code. */
@@ -96,7 +99,7 @@ export async function runBench(args: Pick<BenchArgs, 'seconds' | 'workers' | 'js
   const rows: Array<[string, number]> = [
     ['SIMD kernel, 1 thread', simd],
     ['scalar kernel, 1 thread', scalar],
-    [`${hasSimd ? 'SIMD' : 'scalar'} kernel, ${workers} threads (pool)`, all],
+    [`${hasSimd ? 'SIMD' : 'scalar'} kernel, ${workers} threads (Miner)`, all],
     ['node:crypto sha256d, 1 thread', ref],
   ];
   const out = [`Machine: ${machine}; ${seconds} s per figure`, '', '| what | Mh/s | × node:crypto |', '| --- | ---: | ---: |'];

@@ -1,17 +1,21 @@
 /**
- * `dmint-miner`: the pyrxd-compatible external miner (protocol v1, DESIGN §2).
+ * `dmint-miner`: the pyrxd-compatible external miner (protocol v1,
+ * docs/protocol.md), a client of the Node {@link Miner} with its head start.
  * Reads one request from stdin, mines on worker threads, writes exactly one
- * response line to stdout and exits 0 (hit), 2 (exhausted) or 1 (usage, request
- * or internal error). stdout carries nothing else, ever.
+ * response line to stdout and exits 0 (hit), 2 (exhausted) or 1 (usage,
+ * request or internal error). stdout carries nothing else, ever.
  */
 import pkg from '../../package.json' with { type: 'json' };
-import { RequestError } from '../core/errors.ts';
-import { formatExhausted, formatHit, nonceToHex, parseRequest, type MineRequest } from '../core/protocol.ts';
+import { RequestError, VerificationError } from '../core/errors.ts';
+import type { MineProgress } from '../core/job-api.ts';
+import { formatExhausted, formatHit, nonceFromHex, parseRequest, type MineRequest } from '../core/protocol.ts';
+import { nonceSpace } from '../core/range.ts';
+import { CHUNK_SIZE } from '../core/tuning.ts';
 import { USAGE, UsageError, parseCli, type MineArgs, type ProgressStyle } from './args.ts';
 import { runBench } from './bench.ts';
 import { runDoctor } from './doctor.ts';
-import { PROGRESS_INTERVAL_MS, humanLine, jsonFrame } from './progress.ts';
-import { VerificationError, nonceSpace, startSearch, type RunningSearch } from './pool.ts';
+import { Miner } from './miner.ts';
+import { humanLine, jsonFrame } from './progress.ts';
 import { StatusFile, type StatusState } from './status-file.ts';
 import { readRequestBytes } from './stdin.ts';
 
@@ -48,27 +52,28 @@ async function mine(args: MineArgs): Promise<number> {
   process.once('SIGTERM', earlyTerm);
   process.once('SIGINT', earlyInt);
   if (process.stdin.isTTY) say('reading the JSON request from stdin (finish with Ctrl-D)');
-  const request = parseRequest(await readRequestBytes(process.stdin));
+  const bytes = await readRequestBytes(process.stdin);
+  const request = parseRequest(bytes); // every rule checked before any thread starts
   const { start, count } = selectRange(args, request);
   const status = args.statusFile ? new StatusFile(args.statusFile) : undefined;
   const style = progressStyle(args);
-
-  const search = startSearch(request, { threads: args.workers, start, count, headStart: true });
-  process.off('SIGTERM', earlyTerm);
-  process.off('SIGINT', earlyInt);
+  const miner = new Miner({ threads: args.workers, headStart: true });
+  // A short range has fewer chunks than threads: only that many ever hash.
+  const chunks = (count + CHUNK_SIZE - 1n) / CHUNK_SIZE;
+  const threads = chunks < BigInt(miner.threads) ? Number(chunks) : miner.threads;
+  let last: MineProgress = { attempts: 0, elapsed_s: 0, rate: 0, watermark: start };
 
   const writeStatus = (state: StatusState, extra: { nonce_hex?: string; error?: string } = {}): void => {
     if (!status) return;
-    const elapsed = search.elapsedS();
     try {
       status.write({
         state,
-        attempts: search.attempts(),
-        rate_hs: elapsed > 0 ? Math.round(search.attempts() / elapsed) : 0,
-        elapsed_s: elapsed,
-        threads: search.threads,
+        attempts: last.attempts,
+        rate_hs: Math.round(last.rate),
+        elapsed_s: last.elapsed_s,
+        threads,
         range: { start: start.toString(), count: count.toString() },
-        watermark: (state === 'exhausted' ? start + count : search.watermark()).toString(),
+        watermark: last.watermark.toString(),
         ...extra,
       });
     } catch (err) {
@@ -77,56 +82,57 @@ async function mine(args: MineArgs): Promise<number> {
     }
   };
 
+  const controller = new AbortController();
   let signalCode: number | undefined;
   const onSignal = (code: number) => (): void => {
     if (signalCode !== undefined) return;
     signalCode = code;
-    search.stop();
-    // Workers stop within one batch; this is the backstop if anything hangs.
+    controller.abort();
+    // The job rejects at once and threads stop within one batch; this is the backstop if anything hangs.
     setTimeout(() => process.exit(code), 400).unref();
   };
   process.on('SIGTERM', onSignal(EXIT.sigterm));
   process.on('SIGINT', onSignal(EXIT.sigint));
+  process.off('SIGTERM', earlyTerm);
+  process.off('SIGINT', earlyInt);
 
   let lastStatus = 0;
-  const tick = (): void => {
-    if (style === 'json') process.stderr.write(jsonFrame(search));
-    else if (style === 'human') process.stderr.write(`\r\x1b[2K${humanLine(search, request)}`);
-    if (search.elapsedS() - lastStatus >= 1) {
-      lastStatus = search.elapsedS();
+  const onProgress = (p: MineProgress): void => {
+    last = p;
+    if (style === 'json') process.stderr.write(jsonFrame(p));
+    else if (style === 'human') process.stderr.write(`\r\x1b[2K${humanLine(p, threads, count, request)}`);
+    if (p.elapsed_s - lastStatus >= 1) {
+      lastStatus = p.elapsed_s;
       writeStatus('mining');
     }
   };
   writeStatus('mining');
-  const timer = setInterval(tick, PROGRESS_INTERVAL_MS);
 
-  let outcome: Awaited<RunningSearch['outcome']>;
   try {
-    outcome = await search.outcome;
+    const response = await miner.mine(new TextDecoder().decode(bytes), { start, count, signal: controller.signal, onProgress }).finally(() => {
+      if (style === 'human') process.stderr.write('\r\x1b[2K');
+    });
+    if ('exhausted' in response) {
+      writeStatus('exhausted');
+      if (!args.quiet) say(`exhausted: no valid nonce in nonces [${start}, ${start + count}) after ${last.attempts} attempts in ${last.elapsed_s.toFixed(1)} s`);
+      await writeLine(formatExhausted());
+      return EXIT.exhausted;
+    }
+    writeStatus('found', { nonce_hex: response.nonce_hex });
+    if (style === 'human') say(`found and verified with node:crypto after ${response.attempts} attempts in ${response.elapsed_s.toFixed(2)} s`);
+    const nonce = nonceFromHex(response.nonce_hex, request.nonceWidth);
+    await writeLine(formatHit({ nonce, nonceWidth: request.nonceWidth, attempts: response.attempts, elapsedS: response.elapsed_s }));
+    return EXIT.found;
   } catch (err) {
+    if (signalCode !== undefined) {
+      writeStatus('stopped');
+      return signalCode;
+    }
     writeStatus('error', { error: (err as Error).message });
     throw err;
   } finally {
-    clearInterval(timer);
-    if (style === 'human') process.stderr.write('\r\x1b[2K');
+    await miner.close();
   }
-
-  if (outcome.kind === 'stopped' || signalCode !== undefined) {
-    writeStatus('stopped');
-    return signalCode ?? EXIT.error;
-  }
-  if (outcome.kind === 'exhausted') {
-    writeStatus('exhausted');
-    if (!args.quiet) {
-      say(`exhausted: no valid nonce in nonces [${start}, ${start + count}) after ${outcome.attempts} attempts in ${outcome.elapsedS.toFixed(1)} s`);
-    }
-    await writeLine(formatExhausted());
-    return EXIT.exhausted;
-  }
-  writeStatus('found', { nonce_hex: nonceToHex(outcome.nonce, request.nonceWidth) });
-  if (style === 'human') say(`found and verified with node:crypto after ${outcome.attempts} attempts in ${outcome.elapsedS.toFixed(2)} s`);
-  await writeLine(formatHit({ nonce: outcome.nonce, nonceWidth: request.nonceWidth, attempts: outcome.attempts, elapsedS: outcome.elapsedS }));
-  return EXIT.found;
 }
 
 /** Write one line to stdout and wait until it is handed to the OS. */

@@ -8,12 +8,12 @@ import vectors from '../../fixtures/pyrxd-vectors.json' with { type: 'json' };
 import { kernelBinaries } from '../core/binaries.ts';
 import { bytesToHex, hexToBytes } from '../core/bytes.ts';
 import { estimate } from '../core/estimate.ts';
+import { formatDuration } from '../core/format.ts';
 import { Kernel, type KernelBuild } from '../core/kernel.ts';
 import { MAX_TARGET, kernelBound, nonceFromHex, type NonceWidth } from '../core/protocol.ts';
 import { powMessage, verifySolutionSync } from '../core/verify.ts';
 import type { DoctorArgs } from './args.ts';
 import { poolRate } from './bench.ts';
-import { formatDuration } from './format.ts';
 import { nodeSha256 } from './sha256.ts';
 
 /** One line of the report. */

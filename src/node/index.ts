@@ -5,10 +5,10 @@
  * @module
  */
 export { mine, type MineOptions } from './mine.ts';
-export { Miner, abortError, type JobOptions, type MinerOptions, type MineProgress, type MineResponse } from './miner.ts';
+export { Miner, abortError, type HitCheck, type JobOptions, type MinerOptions, type MineProgress, type MineResponse } from './miner.ts';
 export { spawnMiner, type ChildStatus, type MinerProcess, type SpawnOptions } from './spawn.ts';
 export type { FromChild, ToChild, JobId } from '../core/ipc-messages.ts';
-export { VerificationError } from './verify-hit.ts';
+export { VerificationError } from '../core/errors.ts';
 export { RequestError, type RequestErrorCode } from '../core/errors.ts';
 export { parseRequest, formatHit, formatExhausted, formatProgress, nonceToHex, nonceFromHex, MAX_TARGET, type MineRequest, type NonceWidth } from '../core/protocol.ts';
 export { verifySolution, verifySolutionSync, digestMeetsTarget, type Verification } from '../core/verify.ts';

@@ -15,6 +15,7 @@
  * @module
  */
 import type { FromChild, JobId } from '../core/ipc-messages.ts';
+import { parseNonceText } from '../core/format.ts';
 import { Miner, abortError } from './miner.ts';
 
 export type { FromChild, JobId, ToChild } from '../core/ipc-messages.ts';
@@ -33,7 +34,7 @@ function nonceOption(value: unknown, name: string): bigint | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'bigint' && value >= 0n) return value;
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
-  if (typeof value === 'string' && /^(0x[0-9a-fA-F]+|[0-9]+)$/.test(value)) return BigInt(value);
+  if (typeof value === 'string') return parseNonceText(`options.${name}`, value);
   throw new TypeError(`options.${name} must be a non-negative integer (number, bigint, decimal or 0x-hex string)`);
 }
 

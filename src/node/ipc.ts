@@ -12,6 +12,7 @@
  * stdout; a start-up problem goes to stderr with exit code 1.
  */
 import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
 import { createIpcServer, type FromChild } from './ipc-server.ts';
 
 /** Electron's utility-process port (absent under plain Node). */
@@ -20,12 +21,18 @@ interface ParentPort {
   postMessage(message: unknown): void;
 }
 
+/** `--threads N` (default: the available parallelism); anything else is a start-up error. */
 function threadsFromArgs(argv: string[]): number {
-  const i = argv.findIndex((a) => a === '--threads' || a.startsWith('--threads='));
-  if (i < 0) return availableParallelism();
-  const raw = argv[i]!.includes('=') ? argv[i]!.slice('--threads='.length) : argv[i + 1];
+  let raw: string | undefined;
+  try {
+    raw = parseArgs({ args: argv, options: { threads: { type: 'string' } }, strict: true }).values.threads;
+  } catch (err) {
+    process.stderr.write(`dmint-miner ipc: ${(err as Error).message.split('\n')[0]}\n`);
+    process.exit(1);
+  }
+  if (raw === undefined) return availableParallelism();
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1) {
+  if (!/^[0-9]+$/.test(raw) || !Number.isSafeInteger(n) || n < 1) {
     process.stderr.write(`dmint-miner ipc: --threads must be a positive integer, got ${raw}\n`);
     process.exit(1);
   }

@@ -1,44 +1,24 @@
 /**
- * The piscina worker (bundled as CommonJS, dist/node/worker.cjs, so it also loads
- * from inside an Electron asar archive). Two kinds of task:
- * - a search task (the CLI): one search thread's whole share of a job, run until
- *   the shared chunk board has no chunk left for it;
- * - a piece task (the library's Miner): one piece of one chunk, run until its
- *   end, a hit, or a flag from the host (stop, yield).
+ * The piscina worker (bundled as CommonJS, dist/node/worker.cjs, so it also
+ * loads from inside an Electron asar archive): one piece per task, searched
+ * with the shared-memory batch loop until its end, a hit, or a halt from the
+ * engine. The compiled kernel arrives once, in `workerData`; a task carries
+ * only its job and range.
  */
-import { threadId } from 'node:worker_threads';
-import { ChunkBoard } from '../core/board.ts';
+import { threadId, workerData } from 'node:worker_threads';
+import type { PieceOrder } from '../core/engine.ts';
 import { Kernel, type KernelBuild } from '../core/kernel.ts';
-import { JobFlags, PieceCells, runPiece, type PieceResult } from '../core/piece-run.ts';
-import type { KernelBound, NonceWidth } from '../core/protocol.ts';
-import { runSearchThread, type ThreadResult } from '../core/thread-loop.ts';
+import { PieceCells, runPiece, type PieceResult } from '../core/piece-run.ts';
 
-/** The job fields every task carries (structured clone: the module and shared buffers are shared, not copied). */
-interface JobFields {
+/** What every thread of a pool gets when it starts (structured clone shares the compiled module). */
+export interface ThreadData {
   module: WebAssembly.Module;
   build: KernelBuild;
-  preimage: Uint8Array;
-  nonceWidth: NonceWidth;
-  bound: KernelBound;
-  batch: number;
 }
 
-/** One search thread's task, as posted by the CLI's pool. */
-export interface SearchTask extends JobFields {
-  kind?: 'search';
-  board: SharedArrayBuffer;
-  slot: number;
-  start: bigint;
-}
-
-/** One piece of a chunk, as posted by the Miner: nonces `[first, first + count)`. */
-export interface PieceTask extends JobFields {
-  kind: 'piece';
-  flags: SharedArrayBuffer;
+/** One piece: the engine's order and the piece's shared cells. */
+export interface PieceTask extends PieceOrder {
   cells: SharedArrayBuffer;
-  first: bigint;
-  count: bigint;
-  chunk: bigint;
 }
 
 /** A piece's result, with the worker thread that ran it (tests observe thread counts through it). */
@@ -46,26 +26,17 @@ export interface PieceTaskResult extends PieceResult {
   threadId: number;
 }
 
-// One instance per compiled module per thread, reused across tasks.
-const kernels = new WeakMap<WebAssembly.Module, Kernel>();
+const { module, build } = workerData as ThreadData;
+const kernel = Kernel.fromModule(build, module);
+/** The job whose constants the kernel holds: consecutive pieces of one job skip `setJob`. */
+let jobId: number | null = null;
 
-function kernelFor(task: JobFields): Kernel {
-  let kernel = kernels.get(task.module);
-  if (kernel === undefined) {
-    kernel = Kernel.fromModule(task.build, task.module);
-    kernels.set(task.module, kernel);
+/** Run one piece. */
+export default function runTask(task: PieceTask): PieceTaskResult {
+  if (task.jobId !== jobId) {
+    jobId = null; // a setJob that throws half-way leaves no job to trust
+    kernel.setJob(task.preimage, task.nonceWidth, task.bound);
+    jobId = task.jobId;
   }
-  // Cheap (one compression and the per-job constants): pieces of different jobs may alternate on a thread.
-  kernel.setJob(task.preimage, task.nonceWidth, task.bound);
-  return kernel;
-}
-
-/** Run one task. */
-export default function runTask(task: SearchTask | PieceTask): ThreadResult | PieceTaskResult {
-  const kernel = kernelFor(task);
-  if (task.kind === 'piece') {
-    const r = runPiece(kernel, JobFlags.attach(task.flags), PieceCells.attach(task.cells), task.first, task.count, task.chunk, task.batch);
-    return { ...r, threadId };
-  }
-  return runSearchThread(kernel, ChunkBoard.attach(task.board), task.slot, task.start, task.batch);
+  return { ...runPiece(kernel, PieceCells.attach(task.cells), task.first, task.count, task.batch), threadId };
 }

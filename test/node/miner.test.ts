@@ -3,7 +3,7 @@
 // paused, jobs share the threads, and close/abort end jobs with AbortError.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Miner, type MineProgress } from '../../src/node/miner.ts';
-import { VerificationError } from '../../src/node/verify-hit.ts';
+import { VerificationError } from '../../src/core/errors.ts';
 import { requestJson } from '../support/cli.ts';
 import { fixture } from '../support/vectors.ts';
 

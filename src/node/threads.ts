@@ -1,0 +1,131 @@
+/**
+ * The Node executors of the engine:
+ * - {@link ThreadExecutor}: piscina worker threads, one piece per task, halted
+ *   and followed through the piece's shared-memory cells; hits re-verified
+ *   with node:crypto;
+ * - {@link HeadStart}: the CLI's head start, a job's first piece searched on
+ *   the main thread while the worker threads boot, so a hit near the start of
+ *   the range is answered without waiting for them.
+ * @module
+ */
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { Piscina } from 'piscina';
+import type { Executor, ExecutorEvents, PieceEnd, PieceOrder, PieceRunner, RunningPiece } from '../core/engine.ts';
+import type { HitCheck } from '../core/job-api.ts';
+import type { Kernel, KernelBuild } from '../core/kernel.ts';
+import { PieceCells, runPieceAsync } from '../core/piece-run.ts';
+import type { MineRequest } from '../core/protocol.ts';
+import { checkHit } from '../core/verify.ts';
+import { nodeSha256 } from './sha256.ts';
+import type { PieceTask, PieceTaskResult, ThreadData } from './worker.ts';
+
+/** How to start the threads. */
+export interface ThreadSetup extends ThreadData {
+  /** Path of the piscina worker file. */
+  workerFile: string;
+  /** Threads the first pool holds (a larger count later swaps in a larger pool). */
+  poolSize: number;
+}
+
+/** Piscina threads running the engine's pieces. */
+export class ThreadExecutor implements Executor {
+  readonly #events: ExecutorEvents;
+  readonly #setup: ThreadSetup;
+  #pool: Piscina;
+  #poolSize: number;
+  /** Pools replaced by a larger one, closing once their tasks are done. */
+  readonly #retiring = new Set<Promise<void>>();
+
+  constructor(events: ExecutorEvents, setup: ThreadSetup) {
+    this.#events = events;
+    this.#setup = setup;
+    this.#poolSize = setup.poolSize;
+    this.#pool = this.#newPool(setup.poolSize);
+  }
+
+  #newPool(size: number): Piscina {
+    const { module, build, workerFile } = this.#setup;
+    // Threads start on demand and idle ones exit (unref'd), so an idle miner holds no process open.
+    const pool = new Piscina({
+      filename: workerFile, workerData: { module, build } satisfies ThreadData,
+      minThreads: 0, maxThreads: size, concurrentTasksPerWorker: 1, idleTimeout: 2000,
+    });
+    // An error outside any task (a worker that cannot load its file) would leave its tasks waiting forever.
+    pool.on('error', (err: unknown) => {
+      if (pool !== this.#pool) return;
+      this.#pool = this.#newPool(this.#poolSize);
+      void pool.destroy().catch(() => {});
+      this.#events.broken(new Error(`a mining thread failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err }));
+    });
+    return pool;
+  }
+
+  /** Piscina queues what it cannot start yet, so the engine's thread count is the only bound; a pool too small is replaced. */
+  room(wanted: number): number {
+    if (wanted > this.#poolSize) {
+      const old = this.#pool;
+      this.#poolSize = wanted;
+      this.#pool = this.#newPool(wanted);
+      const closing = old.close().catch(() => {});
+      this.#retiring.add(closing);
+      void closing.then(() => this.#retiring.delete(closing));
+    }
+    return wanted;
+  }
+
+  run(order: PieceOrder, end: PieceEnd): RunningPiece {
+    const cells = PieceCells.create();
+    const task: PieceTask = { ...order, cells: cells.buffer };
+    (this.#pool.run(task) as Promise<PieceTaskResult>).then(end.done, end.lost);
+    return { searched: () => cells.searched, halt: () => cells.halt() };
+  }
+
+  verify(request: MineRequest, nonce: bigint): Promise<HitCheck> {
+    return checkHit(request, nonce, nodeSha256, 'node:crypto');
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.#pool.destroy(), ...this.#retiring]);
+  }
+}
+
+/** The main thread as one more runner, yielding to the event loop between batches (signals and timers still run). */
+export class HeadStart implements PieceRunner {
+  readonly #kernel: Kernel;
+  #jobId: number | null = null;
+
+  /** @param kernel - an instance of the build the threads run. */
+  constructor(kernel: Kernel) {
+    this.#kernel = kernel;
+  }
+
+  /** The build it runs. */
+  get build(): KernelBuild {
+    return this.#kernel.build;
+  }
+
+  run(order: PieceOrder, end: PieceEnd): RunningPiece {
+    let halted = false;
+    let searched = 0;
+    const between = async (n: number): Promise<boolean> => {
+      searched = n;
+      await nextTurn();
+      return !halted;
+    };
+    // The first batch waits a turn too, so the engine posts the threads' pieces (and they boot) first.
+    void nextTurn()
+      .then(() => {
+        if (halted) return { hit: null, searched: 0 };
+        if (order.jobId !== this.#jobId) {
+          this.#jobId = null;
+          this.#kernel.setJob(order.preimage, order.nonceWidth, order.bound);
+          this.#jobId = order.jobId;
+        }
+        return runPieceAsync(this.#kernel, order.first, order.count, order.batch, between);
+      })
+      .then(end.done, end.lost);
+    return { searched: () => searched, halt: () => (halted = true) };
+  }
+
+  async close(): Promise<void> {}
+}
