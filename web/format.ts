@@ -4,19 +4,9 @@
  * @module
  */
 
-export { formatRate } from '../src/core/rate.ts';
+import { parseNonceText } from '../src/core/format.ts';
 
-/** `0.42 s`, `12.3 s`, `4 min 05 s`, `2 h 03 min`, `3.5 days`; `—` when unknown. */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '—';
-  if (seconds < 10) return `${seconds.toFixed(2)} s`;
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
-  const s = Math.round(seconds);
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-  if (s < 2 * 86400) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
-  if (s < 2 * 365 * 86400) return `${(s / 86400).toFixed(1)} days`;
-  return `${(s / (365 * 86400)).toExponential(1)} years`;
-}
+export { formatDuration, formatRate } from '../src/core/format.ts';
 
 /** A whole number with thousands separators: `1,638,400`. */
 export function formatCount(n: number | bigint): string {
@@ -39,13 +29,7 @@ export function formatPercent(fraction: number): string {
  */
 export function parseNonceField(name: string, text: string): bigint | undefined {
   const t = text.trim();
-  if (t === '') return undefined;
-  if (!/^(0[xX][0-9a-fA-F]+|[0-9]+)$/.test(t)) {
-    throw new RangeError(`${name} takes a decimal or 0x-hex unsigned integer, got ${JSON.stringify(t.slice(0, 40))}`);
-  }
-  const value = BigInt(t);
-  if (value >= 1n << 64n) throw new RangeError(`${name} ${t} is above 2^64`);
-  return value;
+  return t === '' ? undefined : parseNonceText(name, t);
 }
 
 /** Threads: a whole number from 1 to 256; `undefined` for an empty field. */

@@ -7,7 +7,7 @@
  */
 import { sha256 as builtinSha256 } from '../core/sha256.ts';
 import type { Sha256 } from '../core/verify.ts';
-import type { Sha256Name } from './messages.ts';
+import type { HitCheck } from '../core/job-api.ts';
 
 /** The part of `globalThis.crypto` this module uses. */
 export interface SubtleHost {
@@ -17,7 +17,7 @@ export interface SubtleHost {
 /** A host SHA-256 and its name, for the page's "verified with" mark. */
 export interface HostSha256 {
   /** `'WebCrypto'` or `'built-in'` (the core's pure-TS SHA-256). */
-  name: Sha256Name;
+  name: Exclude<HitCheck['sha256'], 'node:crypto'>;
   /** SHA-256 of `data`. */
   digest: Sha256;
 }

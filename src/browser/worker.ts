@@ -1,35 +1,24 @@
 /**
- * The Web Worker entry (bundled as the module worker dist/web/worker.js). One
- * kernel instance per worker, from the compiled module the page posts. Two ways
- * to search, as the page chooses:
- *
- * - shared: {@link runSearchThread} on a {@link ChunkBoard} in a
- *   SharedArrayBuffer, synchronous until the board has no chunk left for it
- *   (stop acts through the board's flag);
- * - messages: chunks arrive one message each; the worker searches them in
- *   batches and yields to its event loop between batches, so that `cancel` and
- *   `stop` messages act within one batch;
- * - pieces (the library's Miner, {@link PieceRunner}): one message per piece,
- *   searched the same way, ended early by `piece-halt`.
- *
- * It also answers `verify` with a SHA-256 independent of the kernel, so that
- * the page's main thread never hashes.
+ * The Web Worker entry (bundled as dist/browser/worker.js and dist/web/worker.js):
+ * one kernel instance from the compiled module the executor posts, one piece
+ * at a time, with the batch loop that fits the path (see messages.ts), and
+ * `verify` answered with a SHA-256 independent of the kernel, so that the
+ * page's main thread never hashes.
  * @module
  */
-import { bytesToHex } from '../core/bytes.ts';
-import { ChunkBoard } from '../core/board.ts';
+import type { PieceOrder } from '../core/engine.ts';
 import { Kernel } from '../core/kernel.ts';
-import { runSearchThread } from '../core/thread-loop.ts';
-import { verifySolution } from '../core/verify.ts';
-import type { FromWorker, MessageSearchMessage, ToWorker, VerifyMessage } from './messages.ts';
+import { PieceCells, runPiece, runPieceAsync, type PieceResult } from '../core/piece-run.ts';
+import { PIECE_REPORT_MS } from '../core/tuning.ts';
+import { checkHit } from '../core/verify.ts';
+import type { FromWorker, PieceMessage, ToWorker } from './messages.ts';
 import { hostSha256 } from './sha256.ts';
-import { PieceRunner } from './worker-pieces.ts';
 
 /** The part of a dedicated worker's global scope this entry uses (DOM typings describe a window). */
 interface WorkerScope {
   postMessage(message: FromWorker): void;
   addEventListener(type: 'message', listener: (event: MessageEvent<ToWorker>) => void): void;
-  /** Live diagnostics for tests and devtools: is a search running, nonces hashed in total. */
+  /** Live diagnostics for tests and devtools: is a piece running, nonces hashed in total. */
   dmintWorker: { busy: boolean; hashed: number };
 }
 
@@ -37,13 +26,13 @@ const scope = globalThis as unknown as WorkerScope;
 const state: WorkerScope['dmintWorker'] = { busy: false, hashed: 0 };
 scope.dmintWorker = state;
 let kernel: Kernel | undefined;
+/** The job whose constants the kernel holds: consecutive pieces of one job skip `setJob`. */
+let jobId: number | null = null;
+/** Message-path pieces running or queued, and whether each was halted. */
+const halted = new Map<number, boolean>();
+let queue: Promise<void> = Promise.resolve();
 
-/** Milliseconds between progress reports on the message path. */
-const PROGRESS_MS = 100;
-
-function post(message: FromWorker): void {
-  scope.postMessage(message);
-}
+const post = (message: FromWorker): void => scope.postMessage(message);
 
 function fail(err: unknown): void {
   const e = err instanceof Error ? err : new Error(String(err));
@@ -51,98 +40,54 @@ function fail(err: unknown): void {
   post({ type: 'error', name: e.name, message: e.message });
 }
 
-function requireKernel(): Kernel {
-  if (!kernel) throw new Error('the worker got a search before its kernel');
+// A macrotask boundary much cheaper than setTimeout (no 4 ms clamp): lets queued
+// messages (piece-halt, verify) run between two batches.
+const channel = new MessageChannel();
+const wakers: Array<() => void> = [];
+channel.port1.onmessage = () => wakers.shift()?.();
+const yieldToEvents = (): Promise<void> => new Promise((resolve) => {
+  wakers.push(resolve);
+  channel.port2.postMessage(null);
+});
+
+function kernelFor(order: PieceOrder): Kernel {
+  if (!kernel) throw new Error('the worker got a piece before its kernel');
+  if (order.jobId !== jobId) {
+    jobId = null; // a setJob that throws half-way leaves no job to trust
+    kernel.setJob(order.preimage, order.nonceWidth, order.bound);
+    jobId = order.jobId;
+  }
   return kernel;
 }
 
-// A macrotask boundary much cheaper than setTimeout (no 4 ms clamp): lets queued
-// messages (cancel, stop) run between two batches.
-const channel = new MessageChannel();
-const pending: Array<() => void> = [];
-channel.port1.onmessage = () => pending.shift()?.();
-function yieldToEvents(): Promise<void> {
-  return new Promise((resolve) => {
-    pending.push(resolve);
-    channel.port2.postMessage(null);
+/** Search a piece the message way: yield between batches, report progress, stop when halted. */
+async function runByMessages(m: PieceMessage): Promise<PieceResult> {
+  const { first, count, batch } = m.order;
+  let reported = performance.now();
+  return runPieceAsync(kernelFor(m.order), first, count, batch, async (searched) => {
+    const now = performance.now();
+    if (now - reported >= PIECE_REPORT_MS) {
+      post({ type: 'piece-progress', piece: m.piece, searched });
+      reported = now;
+    }
+    await yieldToEvents();
+    return halted.get(m.piece) !== true;
   });
 }
 
-const pieces = new PieceRunner({ kernel: requireKernel, post, yieldToEvents, state });
-
-/** State of the current message-path search. */
-interface MessageSearch {
-  readonly setup: MessageSearchMessage;
-  readonly queue: bigint[];
-  /** Chunks above this are cancelled (a lower one holds a hit). */
-  above: bigint | null;
-  stopping: boolean;
-  running: boolean;
-  unreported: number;
-  lastReport: number;
-}
-
-let current: MessageSearch | undefined;
-
-function cancelled(s: MessageSearch, k: bigint): boolean {
-  return s.stopping || (s.above !== null && k > s.above);
-}
-
-/** Search chunk `k` in batches, yielding between them; settle it with one chunk-done message. */
-async function searchChunk(s: MessageSearch, k: bigint): Promise<void> {
-  const { start, count, chunkSize, batch, search } = s.setup;
-  const k0 = requireKernel();
-  const offset = k * chunkSize;
-  const end = start + offset + (count - offset < chunkSize ? count - offset : chunkSize);
-  let hit: bigint | null = null;
-  let abandoned = false;
-  for (let next = start + offset; next < end;) {
-    if (cancelled(s, k)) {
-      abandoned = true;
-      break;
-    }
-    const n = end - next < BigInt(batch) ? Number(end - next) : batch;
-    const r = k0.scan(next, n);
-    s.unreported += r.scanned;
-    state.hashed += r.scanned;
-    if (r.hit !== null) {
-      hit = r.hit;
-      break;
-    }
-    next += BigInt(n);
-    const now = performance.now();
-    if (now - s.lastReport >= PROGRESS_MS) {
-      post({ type: 'progress', search, attempts: s.unreported });
-      s.unreported = 0;
-      s.lastReport = now;
-    }
-    await yieldToEvents();
-  }
-  post({ type: 'chunk-done', search, k, hit, abandoned, attempts: s.unreported });
-  s.unreported = 0;
-}
-
-/** Work through the queue until it is empty or the search is stopped. */
-async function drain(s: MessageSearch): Promise<void> {
-  if (s.running) return;
-  s.running = true;
+async function runPieceMessage(m: PieceMessage): Promise<void> {
   state.busy = true;
+  let r: PieceResult;
   try {
-    for (let k = s.queue.shift(); k !== undefined; k = s.queue.shift()) {
-      if (cancelled(s, k)) post({ type: 'chunk-done', search: s.setup.search, k, hit: null, abandoned: true, attempts: 0 });
-      else await searchChunk(s, k);
-    }
+    if (halted.get(m.piece)) r = { hit: null, searched: 0 };
+    else if (m.cells) r = runPiece(kernelFor(m.order), PieceCells.attach(m.cells), m.order.first, m.order.count, m.order.batch);
+    else r = await runByMessages(m);
   } finally {
-    s.running = false;
     state.busy = false;
+    halted.delete(m.piece);
   }
-  if (s.stopping) post({ type: 'stopped', search: s.setup.search });
-}
-
-async function verify(m: VerifyMessage): Promise<void> {
-  const sha = hostSha256();
-  const v = await verifySolution(m, m.nonce, sha.digest);
-  post({ type: 'verified', id: m.id, valid: v.valid, digestHex: bytesToHex(v.digest), sha256: sha.name });
+  state.hashed += r.searched;
+  post({ type: 'piece-done', piece: m.piece, ...r });
 }
 
 function onMessage(m: ToWorker): void {
@@ -150,55 +95,22 @@ function onMessage(m: ToWorker): void {
     case 'init': {
       const module = m.module instanceof WebAssembly.Module ? m.module : new WebAssembly.Module(m.module as Uint8Array<ArrayBuffer>);
       kernel = Kernel.fromModule(m.build, module);
-      post({ type: 'ready', build: kernel.build, lanes: kernel.lanes });
+      post({ type: 'ready', build: kernel.build });
       return;
     }
-    case 'shared': {
-      const k = requireKernel();
-      pieces.forgetJob();
-      k.setJob(m.job.preimage, m.job.nonceWidth, m.job.bound);
-      state.busy = true;
-      const board = ChunkBoard.attach(m.board);
-      const r = runSearchThread(k, board, m.slot, m.start, m.batch);
-      state.hashed += r.attempts;
-      state.busy = false;
-      post({ type: 'thread-done', search: m.search, hit: r.hit, attempts: r.attempts });
-      return;
-    }
-    case 'messages':
-      pieces.forgetJob();
-      requireKernel().setJob(m.job.preimage, m.job.nonceWidth, m.job.bound);
-      current = { setup: m, queue: [], above: null, stopping: false, running: false, unreported: 0, lastReport: performance.now() };
-      return;
-    case 'chunk':
-      if (current?.setup.search !== m.search) return;
-      current.queue.push(m.k);
-      void drain(current).catch(fail);
-      return;
-    case 'cancel':
-      if (current?.setup.search !== m.search) return;
-      if (current.above === null || m.above < current.above) current.above = m.above;
-      return;
-    case 'stop':
-      if (current?.setup.search !== m.search) {
-        post({ type: 'stopped', search: m.search });
-        return;
-      }
-      current.stopping = true;
-      if (!current.running) {
-        // Nothing running: settle whatever is queued, then acknowledge.
-        void drain(current).catch(fail);
-      }
-      return;
-    case 'verify':
-      void verify(m).catch(fail);
-      return;
     case 'piece':
-      void pieces.start(m).catch(fail);
+      // The executor sends one piece at a time; the queue only guards against overlap.
+      halted.set(m.piece, false);
+      queue = queue.then(() => runPieceMessage(m)).catch(fail);
       return;
     case 'piece-halt':
-      pieces.halt(m);
+      if (halted.has(m.piece)) halted.set(m.piece, true);
       return;
+    case 'verify': {
+      const sha = hostSha256();
+      void checkHit(m, m.nonce, sha.digest, sha.name).then((check) => post({ type: 'verified', id: m.id, check }), fail);
+      return;
+    }
   }
 }
 
