@@ -2,7 +2,7 @@
 // AssemblyScript, then bundles the TypeScript entries with the wasm inlined.
 //   node scripts/build.mjs              build
 //   node scripts/build.mjs --if-needed  build only when a source is newer than the outputs
-import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,7 @@ process.chdir(root);
 const WEB_STATIC = ['index.html', 'style.css', 'favicon.svg'];
 const OUTPUTS = [
   'build/kernel-simd.wasm', 'build/kernel-scalar.wasm', 'dist/node/dmint-miner.js', 'dist/node/index.js', 'dist/node/worker.cjs', 'dist/node/ipc.cjs',
-  'dist/web/app.js', 'dist/web/worker.js', 'dist/types/node/index.d.ts', 'dist/types/browser/lib.d.ts', 'dist/browser/index.js', 'dist/browser/worker.js',
+  'dist/web/app.js', 'dist/web/worker.js', 'dist/types/index.d.ts', 'dist/types/browser.d.ts', 'dist/browser/index.js', 'dist/browser/worker.js',
   ...WEB_STATIC.map((f) => `dist/web/${f}`),
 ];
 const INPUTS = ['assembly', 'src', 'scripts', 'web', 'asconfig.json', 'package.json', 'tsconfig.json', 'tsconfig.types.json'];
@@ -95,13 +95,32 @@ for (const f of WEB_STATIC) copyFileSync(`web/${f}`, `dist/web/${f}`);
 // The browser library (readable: it ends up inside other people's bundles).
 await esbuild.build({ ...browser, entryPoints: { index: 'src/browser/lib.ts', worker: 'src/browser/worker.ts' }, outdir: 'dist/browser' });
 
-// Type declarations for the package's entries (dist/types/node/index.d.ts,
-// dist/types/browser/lib.d.ts). The sources import with .ts extensions; users'
-// compilers expect .js, so the specifiers are rewritten in the emitted files.
+// Type declarations: one rolled-up file per public entry, so the package ships
+// its public surface and no declaration of an internal module. tsc writes one
+// .d.ts per module reachable from the entries into build/types (never shipped);
+// rollup-plugin-dts then inlines, per entry, what the entry's exports need and
+// drops the rest. TypeScript 7 has no JS compiler API: the plugin falls back to
+// @typescript/typescript6, a devDependency used only for this step (tsc stays 7).
+// Each source is a module whose exports are that entry's whole surface.
+const TYPE_ENTRIES = {
+  'dist/types/index.d.ts': 'build/types/node/index.d.ts', // `.` under Node
+  'dist/types/browser.d.ts': 'build/types/browser/lib.d.ts', // `./browser`, `.` with the browser condition
+};
+rmSync('build/types', { recursive: true, force: true });
 execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.types.json'], { stdio: 'inherit' });
-for (const file of readdirSync('dist/types', { recursive: true })) {
-  if (!String(file).endsWith('.d.ts')) continue;
-  const path = join('dist/types', String(file));
-  writeFileSync(path, readFileSync(path, 'utf8').replace(/(['"])(\.{1,2}\/[^'"]*)\.ts\1/g, '$1$2.js$1'));
+const { rollup } = await import('rollup');
+const { dts } = await import('rollup-plugin-dts');
+mkdirSync('dist/types', { recursive: true });
+for (const [file, input] of Object.entries(TYPE_ENTRIES)) {
+  // Non-relative imports (node:*) stay imports: rollup's warning for each is expected.
+  const bundle = await rollup({ input, plugins: [dts()], onLog: (level, log) => log.code !== 'UNRESOLVED_IMPORT' && console.error(`${level}: ${log.message}`) });
+  const { output: [chunk] } = await bundle.generate({ format: 'es' });
+  await bundle.close();
+  // One file-level comment per file, the entry's: the plugin drops it (or leaves
+  // it below the inlined modules) and keeps those of the internal modules, which
+  // describe no public thing and would read as the file's doc to doc tools.
+  const moduleDoc = /\/\*\*(?:[^*]|\*(?!\/))*@module(?:[^*]|\*(?!\/))*\*\/\n*/g;
+  const header = moduleDoc.exec(readFileSync(input, 'utf8'))?.[0] ?? '';
+  writeFileSync(file, header + chunk.code.replace(moduleDoc, ''));
 }
 console.error(`build: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

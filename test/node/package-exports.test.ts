@@ -43,7 +43,7 @@ describe('package exports', () => {
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const files: string[] = JSON.parse(out)[0].files.map((f: { path: string }) => f.path);
     for (const f of ['dist/node/index.js', 'dist/node/dmint-miner.js', 'dist/node/worker.cjs', 'dist/node/ipc.cjs', 'dist/browser/index.js',
-      'dist/browser/worker.js', 'dist/types/node/index.d.ts', 'dist/types/browser/lib.d.ts', 'README.md', 'LICENSE', 'package.json']) {
+      'dist/browser/worker.js', 'dist/types/index.d.ts', 'dist/types/browser.d.ts', 'README.md', 'LICENSE', 'package.json']) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => /^(src|test|assembly|scripts|fixtures|web|examples)\/|\.map$/.test(f))).toEqual([]);
