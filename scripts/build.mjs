@@ -17,7 +17,7 @@ process.chdir(root);
 const WEB_STATIC = ['index.html', 'style.css', 'favicon.svg'];
 const OUTPUTS = [
   'build/kernel-simd.wasm', 'build/kernel-scalar.wasm', 'dist/node/dmint-miner.js', 'dist/node/index.js', 'dist/node/worker.cjs', 'dist/node/ipc.cjs',
-  'dist/web/app.js', 'dist/web/worker.js', 'dist/types/index.d.ts', 'dist/types/browser.d.ts', 'dist/browser/index.js', 'dist/browser/worker.js',
+  'dist/web/app.js', 'dist/web/worker.js', 'dist/types/index.d.ts', 'dist/types/browser.d.ts', 'dist/types/ipc.d.cts', 'dist/browser/index.js', 'dist/browser/worker.js',
   ...WEB_STATIC.map((f) => `dist/web/${f}`),
 ];
 const INPUTS = ['assembly', 'src', 'scripts', 'web', 'asconfig.json', 'package.json', 'tsconfig.json', 'tsconfig.types.json'];
@@ -105,6 +105,8 @@ await esbuild.build({ ...browser, entryPoints: { index: 'src/browser/lib.ts', wo
 const TYPE_ENTRIES = {
   'dist/types/index.d.ts': 'build/types/node/index.d.ts', // `.` under Node
   'dist/types/browser.d.ts': 'build/types/browser/lib.d.ts', // `./browser`, `.` with the browser condition
+  // `./ipc` is a program, not a library: its types are the messages it speaks (.d.cts beside a CommonJS file).
+  'dist/types/ipc.d.cts': 'build/types/core/ipc-messages.d.ts',
 };
 rmSync('build/types', { recursive: true, force: true });
 execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.types.json'], { stdio: 'inherit' });

@@ -1,7 +1,9 @@
 // Compiled (never run) by `tsc -p test/types`: a Node user's program importing the
 // package by its name, resolved through package.json "exports" to the shipped
 // declarations in dist/types, with Node's types only (no DOM lib).
-import { Miner, mine, parseRequest, spawnMiner, verifySolution, estimate, RequestError, type MineProgress, type MineResponse } from 'wasm-dmint-miner';
+import { Miner, mine, parseRequest, spawnMiner, verifySolution, estimate, RequestError, type FromChild, type MineProgress, type MineResponse, type ToChild } from 'wasm-dmint-miner';
+// A parent that speaks the child's messages itself takes their types from the child's entry.
+import type { FromChild as IpcFromChild, JobId, ToChild as IpcToChild } from 'wasm-dmint-miner/ipc';
 
 const request = { preimage_hex: '00'.repeat(64), target_hex: '7fffffffffffffff', nonce_width: 4 } as const;
 const parsed = parseRequest(request);
@@ -25,3 +27,9 @@ export async function run(): Promise<MineResponse[]> {
   if (!ok && odds > 0) throw new RequestError('bad_preimage', 'unreachable');
   return results;
 }
+
+// The './ipc' message types are the library's, both ways.
+const id: JobId = 7;
+export const toChild: IpcToChild = { type: 'mine', id, request, options: { start: '0x10' } } satisfies ToChild;
+export const relay = (m: FromChild): IpcFromChild => m;
+export const reply = (m: IpcFromChild): FromChild => m;
