@@ -2,6 +2,7 @@
 // './ipc' to the CommonJS child; a bundler with the browser condition gets the Web
 // Worker host, with nothing of Node in the bundle; `files` ships what those need.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -10,6 +11,43 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 // Resolution from inside the package folder uses its own "exports" (self-reference), as users' resolution does.
 const require = createRequire(new URL('../../package.json', import.meta.url));
+
+let packed: string[] | undefined;
+/** What `npm pack` would put in the package (no prepare: the build is already there); asked once, it takes seconds. */
+function packedFiles(): string[] {
+  if (!packed) {
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    packed = JSON.parse(out)[0].files.map((f: { path: string }) => f.path);
+  }
+  return packed!;
+}
+
+/** Every `types` path of package.json ("types" and the exports' conditions), without the leading './'. */
+function typesPaths(): string[] {
+  const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
+  const found = new Set<string>([pkg.types]);
+  const walk = (v: unknown): void => {
+    if (v === null || typeof v !== 'object') return;
+    for (const [k, w] of Object.entries(v)) {
+      if (k === 'types' && typeof w === 'string') found.add(w);
+      else walk(w);
+    }
+  };
+  walk(pkg.exports);
+  return [...found].map((p) => p.replace(/^\.\//, ''));
+}
+
+/** The names a rolled-up declaration file exports (its `export { … }` and `export type { … }` lists). */
+function declaredExports(file: string): string[] {
+  const text = readFileSync(`${root}${file}`, 'utf8');
+  return [...text.matchAll(/^export (?:type )?\{([^}]*)\}/gm)].flatMap((m) => m[1]!.split(',').map((n) => n.trim().split(/\s+as\s+/).pop()!).filter(Boolean));
+}
+
+/** The names a built JS entry exports at run time, as esbuild reads them. */
+async function runtimeExports(file: string): Promise<string[]> {
+  const r = await build({ entryPoints: [`${root}${file}`], bundle: false, write: false, format: 'esm', metafile: true, logLevel: 'silent', outdir: 'out' });
+  return Object.values(r.metafile!.outputs).flatMap((o) => o.exports);
+}
 
 async function bundle(platform: 'node' | 'browser'): Promise<{ text: string; inputs: string[] }> {
   const r = await build({
@@ -40,12 +78,38 @@ describe('package exports', () => {
   });
 
   it('packs the entries, their workers and declarations, and no sources, tests or maps', () => {
-    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    const files: string[] = JSON.parse(out)[0].files.map((f: { path: string }) => f.path);
+    const files = packedFiles();
     for (const f of ['dist/node/index.js', 'dist/node/dmint-miner.js', 'dist/node/worker.cjs', 'dist/node/ipc.cjs', 'dist/browser/index.js',
-      'dist/browser/worker.js', 'dist/types/index.d.ts', 'dist/types/browser.d.ts', 'README.md', 'LICENSE', 'package.json']) {
+      'dist/browser/worker.js', 'dist/types/index.d.ts', 'dist/types/browser.d.ts', 'dist/types/ipc.d.cts', 'README.md', 'LICENSE', 'package.json']) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => /^(src|test|assembly|scripts|fixtures|web|examples)\/|\.map$/.test(f))).toEqual([]);
+  });
+
+  // The declarations describe the public entries and nothing internal: one
+  // rolled-up file per entry, each self-contained, no file for any other module.
+  it('packs only the rolled-up declarations that package.json names, a few self-contained files', () => {
+    const declarations = packedFiles().filter((f) => /\.d\.[cm]?ts$/.test(f)).sort();
+    expect(declarations).toEqual([...new Set(typesPaths())].sort());
+    expect(declarations.length).toBeLessThanOrEqual(8);
+    for (const f of declarations) {
+      const text = readFileSync(`${root}${f}`, 'utf8');
+      expect(text, `${f} imports another file of the package`).not.toMatch(/(?:from|import\()\s*['"]\.{1,2}\//);
+      expect(text, `${f} declares a module`).not.toMatch(/declare module/);
+    }
+  });
+
+  it("declares each entry's public names: every run-time export and the public types", async () => {
+    const jobTypes = ['MineResponse', 'MineProgress', 'JobOptions', 'MineOptions', 'MinerOptions', 'MineRequest', 'ToChild', 'FromChild', 'JobId'];
+    const node = declaredExports('dist/types/index.d.ts');
+    expect(node).toEqual(expect.arrayContaining([...(await runtimeExports('dist/node/index.js')), ...jobTypes, 'SpawnOptions', 'MinerProcess', 'ChildStatus']));
+    expect(node).toEqual(expect.arrayContaining(['Miner', 'mine', 'spawnMiner', 'parseRequest', 'RequestError']));
+    const browser = declaredExports('dist/types/browser.d.ts');
+    expect(browser).toEqual(expect.arrayContaining([...(await runtimeExports('dist/browser/index.js')), ...jobTypes]));
+    expect(browser).toEqual(expect.arrayContaining(['Miner', 'mine', 'SupportError', 'WorkerFailure']));
+    expect(browser).not.toContain('spawnMiner');
+    // './ipc' is a program: its declarations are its messages, type-only.
+    expect(declaredExports('dist/types/ipc.d.cts').sort()).toEqual(['FromChild', 'JobId', 'ToChild']);
+    expect(readFileSync(`${root}dist/types/ipc.d.cts`, 'utf8')).not.toMatch(/^(?:export )?declare (?:function|class|const|let|var)\b/m);
   });
 });
