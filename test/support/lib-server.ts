@@ -1,5 +1,7 @@
-// A static server for the browser library's test page (test/browser/lib-page/)
-// and the built library (dist/browser/), in the test process itself. Headers as
+// A static server for the browser library's test page (test/browser/lib-page/),
+// the built library (dist/browser/) and the Miner contract's host registry
+// (test/contract/miner-host.ts, stripped to JavaScript), in the test process
+// itself. Headers as
 // scripts/serve-web.mjs sends them: the CSP `script-src 'self' 'wasm-unsafe-eval'`
 // always (the Electron-renderer situation), COOP/COEP only when asked, so the
 // same page runs with and without cross-origin isolation.
@@ -7,9 +9,11 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { transform } from 'esbuild';
 
 const PAGE = fileURLToPath(new URL('../browser/lib-page/', import.meta.url));
 const DIST = fileURLToPath(new URL('../../dist/browser/', import.meta.url));
+const CONTRACT_HOST = fileURLToPath(new URL('../contract/miner-host.ts', import.meta.url));
 
 /** The CSP of an Electron renderer that allows WebAssembly and nothing else beyond its own scripts. */
 export const LIB_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'";
@@ -25,9 +29,17 @@ const FILES: Record<string, string> = {
   '/dist/browser/worker.js': DIST + 'worker.js',
   '/dist/browser/worker.js.map': DIST + 'worker.js.map',
   '/alt/worker.js': DIST + 'worker.js',
+  '/contract/miner-host.js': CONTRACT_HOST,
 };
 
-const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', map: 'application/json; charset=utf-8' };
+/** A file's body as served: TypeScript (the contract's host registry) has its types stripped. */
+async function body(file: string): Promise<Buffer | string> {
+  const text = await readFile(file);
+  if (!file.endsWith('.ts')) return text;
+  return (await transform(text.toString('utf8'), { loader: 'ts', format: 'esm', target: 'es2022' })).code;
+}
+
+const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', ts: 'text/javascript; charset=utf-8', map: 'application/json; charset=utf-8' };
 
 /** A running test server. */
 export interface LibServer {
@@ -59,8 +71,8 @@ export async function serveLib(options: { isolation: boolean; wasmCsp?: boolean 
       res.writeHead(404, headers).end();
       return;
     }
-    readFile(file).then(
-      (body) => res.writeHead(200, { ...headers, 'Content-Type': TYPES[file.split('.').pop()!] ?? 'application/octet-stream' }).end(body),
+    body(file).then(
+      (data) => res.writeHead(200, { ...headers, 'Content-Type': TYPES[file.split('.').pop()!] ?? 'application/octet-stream' }).end(data),
       () => res.writeHead(404, headers).end(),
     );
   });
