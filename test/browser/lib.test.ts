@@ -1,8 +1,11 @@
 // The browser library (dist/browser/index.js and its worker) in Debian's
 // Chromium, imported by a small page (test/browser/lib-page/) the way an app or
 // an Electron renderer would: not cross-origin isolated (no SharedArrayBuffer)
-// under the CSP script-src 'self' 'wasm-unsafe-eval', and once isolated. Windows
-// ending at known nonces keep each search short.
+// under the CSP script-src 'self' 'wasm-unsafe-eval', and once isolated. Here is
+// what only the browser host does: the one-shot mine(), its workers (started,
+// ended, idle), the workerUrl option, a CSP without WebAssembly, a silent
+// console. What both Miners promise is the contract in
+// test/contract/miner-contract.ts, run by miner.contract.test.ts.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium } from '../support/browser.ts';
@@ -16,8 +19,6 @@ interface PageGlobals {
   dmint: Lib;
   testing: {
     sleep(ms: number): Promise<void>;
-    peakThreads(miner: Miner, ms: number): Promise<number>;
-    peakUntil(miner: Miner, promise: Promise<unknown>): Promise<number>;
     untilAllActive(miner: Miner, ms?: number): Promise<void>;
     state: Record<string, any>;
   };
@@ -29,11 +30,7 @@ const requestOf = (id: string) => {
   const v = vector(id);
   return JSON.stringify({ preimage_hex: v.preimage_hex, target_hex: MAX, nonce_width: v.nonce_width });
 };
-// Its nonce is the lowest valid one from 0, so any window ending at it holds no other.
-const deep = vector('pyrxd-test-0cf3-fd362814');
 const endless = requestOf('gen-w4-8403');
-/** A job whose answer is `deep`'s nonce after about `lead` nonces of search. */
-const deepJob = (lead: number) => ({ request: requestOf(deep.id), start: deep.nonce_int_le - lead, count: lead + 1000 });
 
 /** A page with everything it logs (any console message at all) and requests recorded. */
 interface TestPage {
@@ -92,7 +89,7 @@ describe.skipIf(!hasChromium)('the browser library (dist/browser) in Chromium', 
     new Promise<never>((_, reject) => setTimeout(() => reject(new Error('a worker is still busy')), 500)),
   ])));
 
-  it('mine() answers vectors in windows ending at their nonce (V1, V2), exhausts a range without one, and rejects bad input, without isolation', async () => {
+  it('mine() answers in a window ending at a nonce, rejects bad input, and rejects within 200 ms of an abort, with the caller\'s reason; a Miner has sane defaults', async () => {
     const p = await libPage(plain);
     expect(await p.page.evaluate(() => [crossOriginIsolated, typeof SharedArrayBuffer])).toEqual([false, 'undefined']);
     // Defaults: one thread per logical core, the SIMD build; a miner with no job starts no worker.
@@ -104,218 +101,77 @@ describe.skipIf(!hasChromium)('the browser library (dist/browser) in Chromium', 
       return seen;
     })).toEqual([true, 'simd', 0, 0]);
     expect(p.page.workers().length).toBe(0);
-    const jobs = [
-      { id: deep.id, request: requestOf(deep.id), threads: 2, start: deep.nonce_int_le - 1_000_000, count: 1_001_000 },
-      ...['gen-w4-11127', 'gen-w8-1282'].map((id) => ({ id, request: requestOf(id), threads: id.includes('w8') ? 1 : 2, start: vector(id).nonce_int_le - 300_000, count: 301_000 })),
-      { id: 'gen-w4-8403', request: endless, threads: 2, start: 0, count: 300_000 },
-    ];
-    const results = await p.page.evaluate(async (list) => {
-      const { dmint } = globalThis as unknown as PageGlobals;
-      const out = [];
-      for (const j of list) out.push(await dmint.mine(j.request, { threads: j.threads, start: j.start, count: j.count }));
-      return out;
-    }, jobs);
-    for (const [i, id] of [deep.id, 'gen-w4-11127', 'gen-w8-1282'].entries()) {
-      expect(results[i], id).toMatchObject({ nonce_hex: vector(id).nonce_hex });
-      expect(Object.keys(results[i]), id).toEqual(['nonce_hex', 'attempts', 'elapsed_s']);
-    }
-    // Every nonce below the answer was hashed, whatever the thread count.
-    expect((results[0] as { attempts: number }).attempts).toBeGreaterThanOrEqual(1_000_001);
-    expect(results[3]).toEqual({ exhausted: true });
+    const v = vector('gen-w8-1282');
+    const r = await p.page.evaluate(async ({ j, endless }) => {
+      const { dmint, testing } = globalThis as unknown as PageGlobals;
+      const answer = await dmint.mine(j.request, { threads: 2, start: j.start, count: j.count });
 
-    const errors = await p.page.evaluate(async ({ request }) => {
-      const { dmint } = globalThis as unknown as PageGlobals;
       const bad = await dmint.mine({ preimage_hex: 'ab', target_hex: '7fffffffffffffff', nonce_width: 4 }).catch((e: unknown) => e);
-      const range = await dmint.mine(request, { start: 2 ** 32 }).catch((e: unknown) => e);
-      const fraction = await dmint.mine(request, { start: 0.5 }).catch((e: unknown) => e);
-      return [bad instanceof dmint.RequestError, (bad as Error).name, range instanceof RangeError, fraction instanceof RangeError];
-    }, { request: endless });
-    expect(errors).toEqual([true, 'RequestError', true, true]);
-    expect(p.requests.some((u) => u.endsWith('/dist/browser/worker.js'))).toBe(true);
-    await expectClean(p, plain);
-  });
+      const range = await dmint.mine(endless, { start: 2 ** 32 }).catch((e: unknown) => e);
+      const threads = await dmint.mine(endless, { threads: 0 }).catch((e: unknown) => e);
 
-  it('applies setThreads to the running job, down (surplus workers end) and up (beyond the cores), without changing the answer', async () => {
-    const p = await libPage(plain);
-    const job = deepJob(10_000_000);
-    await p.page.evaluate((j) => {
-      const { dmint, testing } = globalThis as unknown as PageGlobals;
-      const miner = new dmint.Miner({ threads: 2 });
-      testing.state.miner = miner;
-      testing.state.answer = miner.mine(j.request, { start: j.start, count: j.count });
-      testing.state.answer.catch(() => {});
-    }, job);
-    const phase = (threads: number | null) => p.page.evaluate(async (n) => {
-      const { testing } = globalThis as unknown as PageGlobals;
-      const miner = testing.state.miner as Miner;
-      const down = n !== null && n < miner.threads;
-      if (n !== null) miner.setThreads(n);
-      if (down) await testing.sleep(100); // surplus workers hand back within a batch
-      else await testing.untilAllActive(miner); // new workers start (slower on a loaded machine)
-      return [miner.threads, await testing.peakThreads(miner, 400)];
-    }, threads);
-    expect(await phase(null)).toEqual([2, 2]);
-    await expect.poll(() => p.page.workers().length).toBe(2);
-    expect(await phase(1)).toEqual([1, 1]);
-    await expect.poll(() => p.page.workers().length, { timeout: 1000 }).toBe(1);
-    expect(await phase(3)).toEqual([3, 3]);
-    await expect.poll(() => p.page.workers().length).toBe(3);
-    const end = await p.page.evaluate(async () => {
-      const { testing } = globalThis as unknown as PageGlobals;
-      const miner = testing.state.miner as Miner;
-      miner.setThreads(2);
-      const r = await testing.state.answer;
-      const after = [miner.activeThreads, miner.jobs];
-      await miner.close();
-      return { r, after };
-    });
-    expect(end.r).toMatchObject({ nonce_hex: deep.nonce_hex });
-    expect(end.after).toEqual([0, 0]);
-    await expectClean(p, plain);
-  });
-
-  it('pause really stops hashing (attempts frozen, every worker idle) and resume finishes with the same answer', async () => {
-    const p = await libPage(plain);
-    const job = deepJob(8_000_000);
-    const paused = await p.page.evaluate(async (j) => {
-      const { dmint, testing } = globalThis as unknown as PageGlobals;
-      const miner = new dmint.Miner({ threads: 2 });
-      const state = testing.state;
-      state.miner = miner;
-      state.answer = miner.mine(j.request, {
-        start: j.start, count: j.count,
-        onProgress: (pr) => (state.last = { attempts: pr.attempts, watermark: String(pr.watermark) }),
-      });
-      state.answer.catch(() => {});
-      await testing.sleep(1000);
-      miner.pause();
-      await testing.sleep(700); // a progress tick after the workers handed back
-      return { paused: miner.paused, frozen: state.last as { attempts: number; watermark: string } };
-    }, job);
-    expect(paused.paused).toBe(true);
-    expect(paused.frozen.attempts).toBeGreaterThan(0);
-    const before = await workerStates(p);
-    expect(before.length).toBe(2); // a pause keeps the workers, idle
-    for (const s of before) expect(s.busy).toBe(false);
-    const still = await p.page.evaluate(async () => {
-      const { testing } = globalThis as unknown as PageGlobals;
-      return { peak: await testing.peakThreads(testing.state.miner as Miner, 700), last: testing.state.last as { attempts: number; watermark: string } };
-    });
-    expect(still.peak).toBe(0);
-    expect(still.last.attempts).toBe(paused.frozen.attempts);
-    expect(BigInt(still.last.watermark)).toBeGreaterThan(BigInt(job.start));
-    expect(await workerStates(p)).toEqual(before);
-    const r = await p.page.evaluate(async () => {
-      const { testing } = globalThis as unknown as PageGlobals;
-      const miner = testing.state.miner as Miner;
-      miner.resume();
-      const answer = await testing.state.answer;
-      await miner.close();
-      return answer;
-    });
-    expect(r).toMatchObject({ nonce_hex: deep.nonce_hex });
-    // Every nonce below the answer was hashed; a pause loses nothing below it.
-    expect((r as { attempts: number }).attempts).toBeGreaterThanOrEqual(job.count - 1000 + 1);
-    await expectClean(p, plain);
-  });
-
-  it('aborting a job rejects within 200 ms with the signal\'s reason (AbortError by default) and leaves other jobs running', async () => {
-    const p = await libPage(plain);
-    const r = await p.page.evaluate(async ({ endless, kept }) => {
-      const { dmint, testing } = globalThis as unknown as PageGlobals;
-      const miner = new dmint.Miner({ threads: 2 });
       const controller = new AbortController();
-      const doomed = miner.mine(endless, { signal: controller.signal }).catch((e: unknown) => e);
-      const other = miner.mine(kept.request, { start: kept.start, count: kept.count });
-      await testing.sleep(400);
-      let t = performance.now();
-      controller.abort();
-      const err = await doomed;
-      const abortMs = performance.now() - t;
-      const answer = await other;
-      await miner.close();
-
-      // The one-shot mine(): a reason of the caller's own, and a signal aborted before the call.
-      const c2 = new AbortController();
-      const oneShot = dmint.mine(endless, { threads: 2, signal: c2.signal }).catch((e: unknown) => e);
+      const running = dmint.mine(endless, { threads: 2, signal: controller.signal }).catch((e: unknown) => e);
       await testing.sleep(300);
-      t = performance.now();
-      c2.abort('the user left');
-      const reason = await oneShot;
-      const oneShotMs = performance.now() - t;
+      const t = performance.now();
+      controller.abort('the user left');
+      const reason = await running;
+      const abortMs = performance.now() - t;
       const pre = new AbortController();
       pre.abort();
       const early = await dmint.mine(endless, { signal: pre.signal }).catch((e: unknown) => e);
       return {
-        abortMs, name: (err as Error).name, isDomException: err instanceof DOMException, answer,
-        oneShotMs, reason, early: (early as Error).name,
+        answer, errors: [bad instanceof dmint.RequestError, (bad as Error).name, range instanceof RangeError, threads instanceof RangeError],
+        reason, abortMs, early: [(early as Error).name, early instanceof DOMException],
       };
-    }, { endless, kept: deepJob(3_000_000) });
-    expect(r.abortMs).toBeLessThan(200);
-    expect([r.name, r.isDomException]).toEqual(['AbortError', true]);
-    expect(r.answer).toMatchObject({ nonce_hex: deep.nonce_hex });
-    expect(r.oneShotMs).toBeLessThan(200);
+    }, { j: { request: requestOf(v.id), start: v.nonce_int_le - 300_000, count: 301_000 }, endless });
+    expect(r.answer).toMatchObject({ nonce_hex: v.nonce_hex });
+    expect((r.answer as { attempts: number }).attempts).toBeGreaterThanOrEqual(300_001);
+    expect(r.errors).toEqual([true, 'RequestError', true, true]);
     expect(r.reason).toBe('the user left');
-    expect(r.early).toBe('AbortError');
+    expect(r.abortMs).toBeLessThan(200);
+    expect(r.early).toEqual(['AbortError', true]);
+    expect(p.requests.some((u) => u.endsWith('/dist/browser/worker.js'))).toBe(true);
     await expectClean(p, plain);
   });
 
-  it('shares its workers among concurrent jobs and answers each', async () => {
+  it('keeps one worker per thread: surplus workers end after setThreads down, a pause leaves them idle, close() ends them all', async () => {
     const p = await libPage(plain);
-    const ids = ['gen-w4-11127', 'gen-w4-506', 'gen-w8-409'];
-    const jobs = ids.map((id) => ({ request: requestOf(id), start: vector(id).nonce_int_le - 800_000, count: 900_000 }));
-    const r = await p.page.evaluate(async ({ jobs, endless }) => {
-      const { dmint, testing } = globalThis as unknown as PageGlobals;
-      const miner = new dmint.Miner({ threads: 2, chunkSize: 65536n });
-      const running = jobs.map((j) => miner.mine(j.request, { start: j.start, count: j.count }));
-      running.push(miner.mine(endless, { count: 1_000_000 }));
-      const jobsNow = miner.jobs;
-      const all = Promise.all(running);
-      const peak = await testing.peakUntil(miner, all);
-      const results = await all;
-      const after = miner.jobs;
-      await miner.close();
-      return { jobsNow, peak, results, after };
-    }, { jobs, endless });
-    expect(r.jobsNow).toBe(4);
-    expect(r.peak).toBe(2);
-    expect(r.results).toEqual([...ids.map((id) => expect.objectContaining({ nonce_hex: vector(id).nonce_hex })), { exhausted: true }]);
-    expect(r.after).toBe(0);
-    await expectClean(p, plain);
-  });
-
-  it('close() rejects running and paused jobs with AbortError and terminates every worker; a closed miner refuses work', async () => {
-    const p = await libPage(plain);
-    await p.page.evaluate(async (endless) => {
+    const untilAllActive = () => p.page.evaluate(async () => {
+      const { testing } = globalThis as unknown as PageGlobals;
+      await testing.untilAllActive(testing.state.miner as Miner);
+    });
+    await p.page.evaluate((endless) => {
       const { dmint, testing } = globalThis as unknown as PageGlobals;
       const miner = new dmint.Miner({ threads: 2 });
       testing.state.miner = miner;
       testing.state.running = miner.mine(endless).catch((e: unknown) => e);
-      await testing.untilAllActive(miner);
     }, endless);
+    await untilAllActive();
     await expect.poll(() => p.page.workers().length).toBe(2);
-    const r = await p.page.evaluate(async (endless) => {
+    await p.page.evaluate(() => ((globalThis as unknown as PageGlobals).testing.state.miner as Miner).setThreads(1));
+    await expect.poll(() => p.page.workers().length, { timeout: 1000 }).toBe(1);
+    await p.page.evaluate(() => ((globalThis as unknown as PageGlobals).testing.state.miner as Miner).setThreads(2));
+    await untilAllActive();
+    await expect.poll(() => p.page.workers().length).toBe(2);
+    await p.page.evaluate(async () => {
       const { testing } = globalThis as unknown as PageGlobals;
       const miner = testing.state.miner as Miner;
       miner.pause();
-      const t = performance.now();
-      await miner.close();
-      const err = await testing.state.running;
-      const ms = performance.now() - t;
-      const refused = await miner.mine(endless).catch((e: unknown) => (e as Error).name);
-      let threw = '';
-      try {
-        miner.setThreads(2);
-      } catch (e) {
-        threw = (e as Error).message;
-      }
-      return { name: (err as Error).name, ms, refused, threw, jobs: miner.jobs };
-    }, endless);
-    expect(r.name).toBe('AbortError');
-    expect(r.ms).toBeLessThan(200);
-    expect(r.refused).toBe('AbortError');
-    expect(r.threw).toMatch(/closed/);
-    expect(r.jobs).toBe(0);
+      for (const end = performance.now() + 1000; miner.activeThreads > 0 && performance.now() < end;) await testing.sleep(5);
+    });
+    // Every worker is kept for the resume, answers at once (idle), and hashes nothing more.
+    const before = await workerStates(p);
+    expect(before.length).toBe(2);
+    for (const s of before) expect(s.busy).toBe(false);
+    await p.page.evaluate(() => (globalThis as unknown as PageGlobals).testing.sleep(500));
+    expect(await workerStates(p)).toEqual(before);
+    const name = await p.page.evaluate(async () => {
+      const { testing } = globalThis as unknown as PageGlobals;
+      await (testing.state.miner as Miner).close();
+      return ((await testing.state.running) as Error).name;
+    });
+    expect(name).toBe('AbortError');
     await expectClean(p, plain);
   });
 
