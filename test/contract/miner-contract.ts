@@ -84,6 +84,12 @@ function leadFor(rate: number, seconds: number, floor = 500_000): number {
   return Math.max(floor, Math.round(rate * seconds));
 }
 
+/** Poll `ok` every 20 ms until it holds or `ms` pass; whether it held. */
+async function until(ok: () => Promise<boolean>, ms: number): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) if (await ok()) return true;
+  return ok();
+}
+
 /** The faster of two timed searches at two threads (the first also starts the threads). */
 async function measureRate(d: MinerDriver): Promise<number> {
   const m = await d.create({ threads: 2, chunkSize: 1 << 16 });
@@ -170,7 +176,8 @@ export function describeMinerContract(title: string, open: () => Promise<MinerDr
       expect((await m.watchThreads(250)).max).toBe(3);
       await expectRunning(job, 'at 3 threads');
       await m.setThreads(1);
-      expect(await m.untilActive(1, 1000), 'surplus threads hand back within a batch').toBe(1);
+      // A surplus thread hands back at its next batch boundary; one still starting (slow on a loaded machine) only once it runs.
+      expect(await m.untilActive(1, 5000), 'surplus threads hand back').toBe(1);
       expect(await m.watchThreads(250)).toEqual({ min: 1, max: 1 });
       await expectRunning(job, 'before the last thread change (make it longer?)');
       await m.setThreads(2);
@@ -181,10 +188,10 @@ export function describeMinerContract(title: string, open: () => Promise<MinerDr
 
     it('pause stops hashing (no thread busy, progress frozen) and resume finishes with the same answer', async () => {
       const m = await d.create({ threads: 2 });
-      const w = windowOf(deep, leadFor(rate, 1));
+      const w = windowOf(deep, leadFor(rate, 1.5));
       const job = await m.mine(w.request, { ...span(w), progress: true });
-      expect(await m.untilActive(2, 5000)).toBe(2);
-      await d.sleep(250); // some hashing to freeze
+      // Some hashing to freeze: threads start slowly on a loaded machine.
+      expect(await until(async () => (await job.reports()).some((r) => r.attempts > 0), 5000), 'a progress report with attempts').toBe(true);
       await m.pause();
       expect((await m.state()).paused).toBe(true);
       expect(await m.untilActive(0, 1000), 'every thread hands back within a batch').toBe(0);
