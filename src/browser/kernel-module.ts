@@ -38,15 +38,27 @@ export interface LoadOptions {
  */
 export async function loadKernelModule(options: LoadOptions = {}): Promise<KernelModule> {
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.compile !== 'function') {
-    throw new SupportError('no-wasm', 'this browser has no WebAssembly, which the miner needs (any browser from 2017 on has it)');
+    throw noWasm();
   }
+  const binaries = options.binaries ?? kernelBinaries;
+  const { build, forcedScalar } = pickBuild(options);
+  return { build, module: await compileKernel(build, binaries), bytes: binaries[build], forcedScalar };
+}
+
+/**
+ * The build {@link loadKernelModule} would load, without compiling it: for
+ * callers that hand the build to a `Miner` (which compiles it itself) and still
+ * want the `forceScalar` test switch and to know whether it changed the choice.
+ * @throws SupportError (`no-wasm`).
+ */
+export function pickBuild(options: LoadOptions = {}): { build: KernelBuild; forcedScalar: boolean } {
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') throw noWasm();
   const binaries = options.binaries ?? kernelBinaries;
   const validate = (bytes: BufferSource): boolean => WebAssembly.validate(bytes);
   const refuseSimd = (bytes: BufferSource): boolean => (bytes === binaries.simd ? false : validate(bytes));
   const build = chooseBuild(binaries, options.forceScalar ? refuseSimd : validate);
   const forcedScalar = options.forceScalar === true && build === 'scalar' && chooseBuild(binaries, validate) === 'simd';
-  const bytes = binaries[build];
-  return { build, module: await compileKernel(build, binaries), bytes, forcedScalar };
+  return { build, forcedScalar };
 }
 
 /**
@@ -56,7 +68,7 @@ export async function loadKernelModule(options: LoadOptions = {}): Promise<Kerne
  */
 export async function compileKernel(build: KernelBuild, binaries: KernelBinaries = kernelBinaries): Promise<WebAssembly.Module> {
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.compile !== 'function') {
-    throw new SupportError('no-wasm', 'this browser has no WebAssembly, which the miner needs (any browser from 2017 on has it)');
+    throw noWasm();
   }
   try {
     return await WebAssembly.compile(binaries[build] as Uint8Array<ArrayBuffer>);
@@ -69,4 +81,8 @@ export async function compileKernel(build: KernelBuild, binaries: KernelBinaries
     }
     throw new SupportError('wasm-compile', `this browser refused to compile the ${build} kernel: ${(err as Error)?.message ?? String(err)}`);
   }
+}
+
+function noWasm(): SupportError {
+  return new SupportError('no-wasm', 'this browser has no WebAssembly, which the miner needs (any browser from 2017 on has it)');
 }
