@@ -19,9 +19,9 @@ export class RateChart {
 
   /**
    * @param svg - an empty `<svg>`; its viewBox is set to 300 × 80.
-   * @param capacity - samples kept (the page adds one every 0.25 s: 240 is a minute).
+   * @param capacity - samples kept (the page adds one every 0.5 s: 120 is a minute).
    */
-  constructor(svg: SVGSVGElement, capacity = 240) {
+  constructor(svg: SVGSVGElement, capacity = 120) {
     this.#capacity = capacity;
     svg.setAttribute('viewBox', `0 0 ${WIDTH} ${HEIGHT}`);
     svg.setAttribute('preserveAspectRatio', 'none');

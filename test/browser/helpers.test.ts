@@ -1,6 +1,6 @@
 // The browser host's small pieces, in Node: the verifying SHA-256 choice
 // (WebCrypto, or the core's pure-TS one where crypto.subtle is missing), CSP
-// error detection, and the page's link and field parsers.
+// error detection, and the page's link and field parsers and its recent rate.
 import { webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isCspBlock } from '../../src/browser/errors.ts';
@@ -10,6 +10,7 @@ import { nonceFromHex } from '../../src/core/protocol.ts';
 import { verifySolution } from '../../src/core/verify.ts';
 import { formatDuration, formatRate, parseNonceField, parseThreads } from '../../web/format.ts';
 import { LinkError, buildLink, parseLink } from '../../web/link.ts';
+import { RecentRate } from '../../web/recent-rate.ts';
 import { fixture, hex, nodeSha256 } from '../support/vectors.ts';
 
 describe('hostSha256', () => {
@@ -91,5 +92,20 @@ describe('page fields', () => {
     expect(formatDuration(0.42)).toBe('0.42 s');
     expect(formatDuration(245)).toBe('4 min 05 s');
     expect(formatDuration(Infinity)).toBe('—');
+  });
+});
+
+describe('the page\'s recent rate', () => {
+  it('is taken over the last 2 s, and starts afresh after clear (a resume)', () => {
+    const r = new RecentRate(2);
+    const attemptsAt = (t: number) => (t <= 2 ? 2000 * t : 4000 + 4000 * (t - 2)); // 2000/s, then 4000/s from t = 2
+    expect(r.push(0.5, attemptsAt(0.5))).toBeUndefined();
+    expect(r.push(1, attemptsAt(1))).toBe(2000);
+    let rate: number | undefined;
+    for (let t = 1.5; t <= 5; t += 0.5) rate = r.push(t, attemptsAt(t));
+    expect(rate).toBe(4000); // the slow first seconds are out of the window
+    r.clear();
+    expect(r.push(10, 20_000)).toBeUndefined(); // after a pause: no rate from the paused seconds
+    expect(r.push(10.5, 22_000)).toBe(4000);
   });
 });

@@ -22,6 +22,23 @@ const HIT_LINE = /^\{"nonce_hex":"[0-9a-f]{8}","attempts":\d+,"elapsed_s":\d+(\.
 const RESULTS = new URL('../../test-results/', import.meta.url);
 
 const text = (page: Page, selector: string) => page.locator(selector).textContent().then((t) => t ?? '');
+const attempts = async (page: Page) => Number((await text(page, '#attempts')).replace(/,/g, ''));
+
+type WorkerDiagnostics = { busy: boolean; hashed: number };
+/** What each of the page's workers reports (`self.dmintWorker`); a worker gone meanwhile counts as idle, hashing nothing. */
+const workerStates = (page: Page) => Promise.all(page.workers().map((w) =>
+  w.evaluate(() => (globalThis as unknown as { dmintWorker: WorkerDiagnostics }).dmintWorker)
+    .catch((): WorkerDiagnostics => ({ busy: false, hashed: 0 }))));
+const busyWorkers = async (page: Page) => (await workerStates(page)).filter((s) => s.busy).length;
+
+/** Poll `check` every 50 ms until it holds; fail with `what` after `timeoutMs`. */
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const end = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 describe.skipIf(!hasChromium)('the mining page in Chromium', () => {
   let browser: Browser;
@@ -144,6 +161,124 @@ describe.skipIf(!hasChromium)('the mining page in Chromium', () => {
       expectClean(p, server);
     });
   }
+
+  it('Pause stops every worker hashing and Resume goes on to the same lowest nonce', async () => {
+    const v = vector('pxd-mainnet');
+    const p = await page();
+    // The window ends at the nonce, the lowest valid one from 0: only a complete search finds it.
+    await p.page.goto(jobLink(isolated.url, request('pxd-mainnet'), { threads: 2, start: v.nonce_int_le - 2_000_000, count: 2_000_001, autostart: 1 }));
+    expect(await waitForState(p.page, ['mining', 'error'])).toBe('mining');
+    expect(await p.page.locator('#pause-btn').isEnabled()).toBe(true);
+    await until('a worker hashes', async () => (await busyWorkers(p.page)) > 0);
+
+    await p.page.click('#pause-btn');
+    expect(await waitForState(p.page, ['paused', 'found', 'error'], 2000)).toBe('paused');
+    expect(await text(p.page, '#pause-btn')).toBe('Resume');
+    await p.page.waitForTimeout(600); // the batches in flight end, and a progress report shows the count
+    const frozen = [await attempts(p.page), await workerStates(p.page)] as const;
+    await p.page.waitForTimeout(1000);
+    expect(await attempts(p.page)).toBe(frozen[0]);
+    expect(await workerStates(p.page)).toEqual(frozen[1]);
+    expect(frozen[1].every((s) => !s.busy)).toBe(true);
+    expect(await text(p.page, '#rate')).toBe('paused');
+    expect(frozen[0]).toBeLessThan(2_000_001);
+
+    await p.page.click('#pause-btn');
+    expect(await waitForState(p.page, ['mining', 'found', 'error'], 2000)).not.toBe('error');
+    expect(await waitForState(p.page, ['found', 'exhausted', 'error'])).toBe('found');
+    const line = JSON.parse(await text(p.page, '#result'));
+    expect(line.nonce_hex).toBe(v.nonce_hex);
+    expect(line.attempts).toBe(2_000_001); // every nonce of the window once: nothing searched twice around the pause
+    expect(await p.page.locator('#pause-btn').isDisabled()).toBe(true);
+    expect(await text(p.page, '#pause-btn')).toBe('Pause');
+    expectClean(p, isolated);
+  });
+
+  it('applies a new thread count while mining, without a restart, to the same answer', async () => {
+    const v = vector('pxd-mainnet');
+    const p = await page();
+    // Long enough for both changes to be watched at full speed on an idle machine.
+    await p.page.goto(jobLink(plain.url, request('pxd-mainnet'), { threads: 1, start: v.nonce_int_le - 6_000_000, count: 6_000_001, autostart: 1 }));
+    expect(await waitForState(p.page, ['mining', 'error'])).toBe('mining');
+    await until('the first worker hashes', async () => (await busyWorkers(p.page)) === 1);
+    expect(p.page.workers().length).toBe(1);
+    // Every state the page goes through from here: a restart would show up as one.
+    await p.page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seenStates: string[] }).seenStates = seen;
+      new MutationObserver(() => seen.push(document.body.dataset.state ?? '')).observe(document.body, { attributeFilter: ['data-state'] });
+    });
+
+    await p.page.fill('#threads', '2');
+    await p.page.press('#threads', 'Enter');
+    await until('two workers hash', async () => (await busyWorkers(p.page)) === 2);
+    expect(await text(p.page, '#message')).toContain('Mining on 2 workers');
+    expect(await text(p.page, '#env-workers')).toMatch(/^2 allowed/);
+    const before = await attempts(p.page);
+
+    // Down to one: the surplus worker hands its piece back within a batch (it may stay, idle, or be terminated).
+    await p.page.fill('#threads', '1');
+    await p.page.locator('#threads').blur(); // leaving the field applies it too (a change event)
+    let calm = 0;
+    await until('one worker hashes', async () => ((await busyWorkers(p.page)) <= 1 ? ++calm : (calm = 0)) >= 4);
+    for (let i = 0; i < 4; i++) expect(await busyWorkers(p.page)).toBeLessThanOrEqual(1);
+    expect(await attempts(p.page)).toBeGreaterThan(before); // counting on: the same job, not a new one
+    expect(await text(p.page, '#message')).toContain('Mining on 1 worker (');
+
+    expect(await waitForState(p.page, ['found', 'exhausted', 'error'])).toBe('found');
+    const line = JSON.parse(await text(p.page, '#result'));
+    expect(line.nonce_hex).toBe(v.nonce_hex);
+    expect(line.attempts).toBe(6_000_001); // one job over the whole window, each nonce once
+    expect(await p.page.evaluate(() => (window as unknown as { seenStates: string[] }).seenStates)).toEqual(['found']);
+    expectClean(p, plain);
+  });
+
+  it('refuses a bad thread count while mining with a message, and keeps the running one', async () => {
+    const p = await page();
+    await p.page.goto(jobLink(isolated.url, request('gen-w4-8403', '0000000000000001'), { threads: 2, autostart: 1 }));
+    expect(await waitForState(p.page, ['mining', 'error'])).toBe('mining');
+    await until('two workers hash', async () => (await busyWorkers(p.page)) === 2);
+    for (const bad of ['0', '', '300']) {
+      await p.page.fill('#threads', bad);
+      await p.page.press('#threads', 'Enter');
+      expect(await text(p.page, '#message'), bad).toMatch(/^Threads takes a whole number from 1 to 256, got .*\. Still mining on 2 workers\.$/);
+      expect(await p.page.inputValue('#threads')).toBe('2');
+      expect(await p.page.evaluate(() => document.body.dataset.state)).toBe('mining');
+    }
+    const shown = await attempts(p.page);
+    await until('attempts keep growing', async () => (await attempts(p.page)) > shown);
+    expect(p.page.workers().length).toBe(2);
+    await p.page.click('#stop-btn');
+    expect(await waitForState(p.page, ['stopped', 'error'], 2000)).toBe('stopped');
+    expectClean(p, isolated);
+  });
+
+  it('stops within half a second while paused, and the next job mines', async () => {
+    const p = await page();
+    await p.page.goto(jobLink(plain.url, request('gen-w4-8403', '0000000000000001'), { threads: 2, autostart: 1 }));
+    expect(await waitForState(p.page, ['mining', 'error'])).toBe('mining');
+    await until('a worker hashes', async () => (await busyWorkers(p.page)) > 0);
+    await p.page.click('#pause-btn');
+    expect(await waitForState(p.page, ['paused', 'error'], 2000)).toBe('paused');
+
+    const t0 = performance.now();
+    await p.page.click('#stop-btn');
+    expect(await waitForState(p.page, ['stopped', 'error'], 2000)).toBe('stopped');
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(Number(await p.page.evaluate(() => document.body.dataset.stopMs))).toBeLessThan(500);
+    expect(await p.page.locator('#pause-btn').isDisabled()).toBe(true);
+    expect(await text(p.page, '#result')).toBe('');
+
+    // A stop while paused leaves nothing paused behind: the next job hashes.
+    const v = vector('gen-w4-506');
+    await p.page.fill('#request', request('gen-w4-506'));
+    await p.page.fill('#start', String(v.nonce_int_le - 100));
+    await p.page.fill('#count', '1000');
+    await p.page.click('#start-btn');
+    expect(await waitForState(p.page, ['found', 'exhausted', 'error'])).toBe('found');
+    expect(JSON.parse(await text(p.page, '#result')).nonce_hex).toBe(v.nonce_hex);
+    expectClean(p, plain);
+  });
 
   it('falls back to the scalar build where WebAssembly.validate refuses SIMD (test switch scalar=1)', async () => {
     const v = vector('gen-w4-506');
