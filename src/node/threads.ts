@@ -12,7 +12,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Piscina } from 'piscina';
 import type { Executor, ExecutorEvents, PieceEnd, PieceOrder, PieceRunner, RunningPiece } from '../core/engine.ts';
 import type { HitCheck } from '../core/job-api.ts';
-import type { Kernel, KernelBuild } from '../core/kernel.ts';
+import type { Kernel } from '../core/kernel.ts';
 import { PieceCells, runPieceAsync } from '../core/piece-run.ts';
 import type { MineRequest } from '../core/protocol.ts';
 import { checkHit } from '../core/verify.ts';
@@ -33,8 +33,12 @@ export class ThreadExecutor implements Executor {
   readonly #setup: ThreadSetup;
   #pool: Piscina;
   #poolSize: number;
-  /** Pools replaced by a larger one, closing once their tasks are done. */
-  readonly #retiring = new Set<Promise<void>>();
+  /** Pieces running on each pool. */
+  readonly #running = new Map<Piscina, number>();
+  /** Pools replaced by a larger one, destroyed once no piece runs on them. */
+  readonly #retiring = new Set<Piscina>();
+  /** Resolves once every retired pool is destroyed. */
+  #retired: Promise<void> = Promise.resolve();
 
   constructor(events: ExecutorEvents, setup: ThreadSetup) {
     this.#events = events;
@@ -63,20 +67,36 @@ export class ThreadExecutor implements Executor {
   /** Piscina queues what it cannot start yet, so the engine's thread count is the only bound; a pool too small is replaced. */
   room(wanted: number): number {
     if (wanted > this.#poolSize) {
+      // Not Piscina.close(): it terminates tasks still running (or queued for a starting thread) as soon as any one finishes.
       const old = this.#pool;
       this.#poolSize = wanted;
       this.#pool = this.#newPool(wanted);
-      const closing = old.close().catch(() => {});
-      this.#retiring.add(closing);
-      void closing.then(() => this.#retiring.delete(closing));
+      this.#retiring.add(old);
+      this.#retireIfIdle(old);
     }
     return wanted;
+  }
+
+  /** Destroy a replaced pool once no piece runs on it. */
+  #retireIfIdle(pool: Piscina): void {
+    if (!this.#retiring.has(pool) || (this.#running.get(pool) ?? 0) > 0) return;
+    this.#retiring.delete(pool);
+    this.#running.delete(pool);
+    const destroyed = pool.destroy().catch(() => {});
+    this.#retired = Promise.all([this.#retired, destroyed]).then(() => {});
   }
 
   run(order: PieceOrder, end: PieceEnd): RunningPiece {
     const cells = PieceCells.create();
     const task: PieceTask = { ...order, cells: cells.buffer };
-    (this.#pool.run(task) as Promise<PieceTaskResult>).then(end.done, end.lost);
+    const pool = this.#pool;
+    this.#running.set(pool, (this.#running.get(pool) ?? 0) + 1);
+    const ran = pool.run(task) as Promise<PieceTaskResult>;
+    void ran.catch(() => {}).then(() => {
+      this.#running.set(pool, this.#running.get(pool)! - 1);
+      this.#retireIfIdle(pool);
+    });
+    ran.then(end.done, end.lost);
     return { searched: () => cells.searched, halt: () => cells.halt() };
   }
 
@@ -85,7 +105,7 @@ export class ThreadExecutor implements Executor {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.#pool.destroy(), ...this.#retiring]);
+    await Promise.all([this.#pool.destroy(), ...[...this.#retiring].map((p) => p.destroy()), this.#retired]);
   }
 }
 
@@ -97,11 +117,6 @@ export class HeadStart implements PieceRunner {
   /** @param kernel - an instance of the build the threads run. */
   constructor(kernel: Kernel) {
     this.#kernel = kernel;
-  }
-
-  /** The build it runs. */
-  get build(): KernelBuild {
-    return this.#kernel.build;
   }
 
   run(order: PieceOrder, end: PieceEnd): RunningPiece {
