@@ -12,6 +12,11 @@ function code(file: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 }
 
+/** The code without its one-line string literals, so that a value such as the verifier's name 'node:crypto' is not taken for a use. */
+function codeOnly(file: string): string {
+  return code(file).replace(/'[^'\n]*'/g, "''");
+}
+
 describe('src/core is host-neutral', () => {
   it('has modules to check', () => {
     expect(files).toEqual(expect.arrayContaining(['errors.ts', 'protocol.ts', 'sha256.ts', 'verify.ts', 'estimate.ts', 'index.ts']));
@@ -20,12 +25,12 @@ describe('src/core is host-neutral', () => {
   it.each(files)('%s imports only relative modules, no node:* or packages', (file) => {
     const specifiers = [...code(file).matchAll(/\b(?:import|export)\b[^;]*?\bfrom\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
     for (const s of specifiers) expect(s).toMatch(/^\.\.?\//);
-    expect(code(file)).not.toMatch(/\bnode:|\bimport\s*\(|\brequire\s*\(/);
+    expect(codeOnly(file)).not.toMatch(/\bnode:|\bimport\s*\(|\brequire\s*\(/);
   });
 
   it.each(files)('%s uses no Node or DOM globals', (file) => {
     const forbidden =
       /\b(Buffer|process|window|document|self|navigator|crypto|require|__dirname|__filename|setImmediate|localStorage|fetch)\b|\bmodule\.exports\b/;
-    expect(code(file)).not.toMatch(forbidden);
+    expect(codeOnly(file)).not.toMatch(forbidden);
   });
 });
