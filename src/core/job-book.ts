@@ -50,10 +50,16 @@ export function openJob(request: object | string, options: JobOptions, chunkSize
 
 /** A job's progress: pieces back plus the live count of pieces out. */
 export function jobProgress(job: BookJob<BookPiece>): MineProgress {
+  // One reading per piece: a thread keeps counting, and attempts must cover the watermark.
+  const searched = new Map<Piece, number>();
   let attempts = job.attempts;
-  for (const out of job.out.values()) attempts += out.searched();
+  for (const [piece, out] of job.out) {
+    const n = out.searched();
+    searched.set(piece, n);
+    attempts += n;
+  }
   const elapsed = (performance.now() - job.startedAt) / 1000;
-  const watermark = job.start + job.schedule.watermark((p) => BigInt(job.out.get(p)?.searched() ?? 0));
+  const watermark = job.start + job.schedule.watermark((p) => BigInt(searched.get(p) ?? 0));
   return { attempts, elapsed_s: elapsed, rate: elapsed > 0 ? attempts / elapsed : 0, watermark };
 }
 

@@ -146,6 +146,8 @@ export function describeMinerContract(title: string, open: () => Promise<MinerDr
         // One nonce exactly: the smallest window, the hit re-verified like any other.
         const one = windowOf(vector('gen-w8-409'), 0, 1);
         expectAnswer(await (await m.mine(one.request, span(one))).result(), one, `one-nonce window at ${threads} threads`);
+        // The answer does not wait for pieces above the hit; they stop within a batch.
+        expect(await m.untilActive(0, 1000), 'pieces above the hit stop').toBe(0);
         expect(await m.state()).toEqual({ threads, activeThreads: 0, paused: false, jobs: 0 });
       }
     });
@@ -183,6 +185,7 @@ export function describeMinerContract(title: string, open: () => Promise<MinerDr
       await m.setThreads(2);
       expectAnswer(await job.result(), w);
       expectPlausibleReports(await job.reports(), w);
+      expect(await m.untilActive(0, 1000), 'pieces above the hit stop').toBe(0);
       expect(await m.state()).toEqual({ threads: 2, activeThreads: 0, paused: false, jobs: 0 });
     });
 
