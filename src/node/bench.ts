@@ -64,8 +64,10 @@ export async function poolRate(threads: number, seconds: number): Promise<number
   controller.abort();
   await miner.close();
   const counted = samples.filter((p) => p.elapsed_s >= warm);
-  const [a, b] = [counted[0], counted.at(-1)];
-  if (!a || !b || b === a) throw new Error(`the miner reported too little progress to measure (${samples.length} reports)`);
+  const b = samples.at(-1); // the report the job makes as it ends
+  // A run too short for two reports after the warm-up counts from the start, thread start-up included.
+  const a = counted.length >= 2 ? counted[0]! : { attempts: 0, elapsed_s: 0 };
+  if (!b || b.elapsed_s <= a.elapsed_s) throw new Error(`the miner reported too little progress to measure (${samples.length} reports)`);
   return (b.attempts - a.attempts) / (b.elapsed_s - a.elapsed_s) / 1e6;
 }
 

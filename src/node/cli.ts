@@ -97,10 +97,16 @@ async function mine(args: MineArgs): Promise<number> {
   process.off('SIGINT', earlyInt);
 
   let lastStatus = 0;
+  let ended = false;
   const onProgress = (p: MineProgress): void => {
     last = p;
-    if (style === 'json') process.stderr.write(jsonFrame(p));
-    else if (style === 'human') process.stderr.write(`\r\x1b[2K${humanLine(p, threads, count, request)}`);
+    // The Miner reports once more as the job ends; that count is kept for the messages, but the frames
+    // stay periodic. The job's promise settles (and `ended` is set) before this check runs.
+    setImmediate(() => {
+      if (ended) return;
+      if (style === 'json') process.stderr.write(jsonFrame(p));
+      else if (style === 'human') process.stderr.write(`\r\x1b[2K${humanLine(p, threads, count, request)}`);
+    });
     if (p.elapsed_s - lastStatus >= 1) {
       lastStatus = p.elapsed_s;
       writeStatus('mining');
@@ -110,6 +116,7 @@ async function mine(args: MineArgs): Promise<number> {
 
   try {
     const response = await miner.mine(new TextDecoder().decode(bytes), { start, count, signal: controller.signal, onProgress }).finally(() => {
+      ended = true;
       if (style === 'human') process.stderr.write('\r\x1b[2K');
     });
     if ('exhausted' in response) {
