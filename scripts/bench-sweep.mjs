@@ -1,22 +1,54 @@
-// `npm run bench:sweep [-- --count N] [-- --workers N] [-- --json]`: the CLI
+// `npm run bench:sweep [-- [--count N] [--workers N] [--json]]`: the CLI
 // figures that matter to pyrxd users, each measured on the built binary as a
 // process (start-up included):
 //   - latency: a request whose hit is 1000 nonces into its range (median of 5);
 //   - scaling: the all-core rate over the one-thread rate (dmint-miner bench);
 //   - the full V1 sweep: 2^32 nonces of gen-w4-8403 (no valid nonce anywhere)
 //     with --quiet on all cores, timed to exhaustion, with its peak RSS.
+// --count N (1 to 2^32, decimal or 0x-hex) sweeps only the first N nonces;
+// --workers N (1 to 1024, as the CLI allows; default: the available parallelism)
+// sets the threads; --json prints one JSON line instead. A bad or unknown flag:
+// a message and the usage line on stderr, exit 1.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = `${root}/dist/node/dmint-miner.js`;
-const args = process.argv.slice(2);
-const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const count = BigInt(opt('--count', String(2 ** 32)));
-const workers = Number(opt('--workers', String(availableParallelism())));
-const json = args.includes('--json');
+const USAGE = 'usage: node scripts/bench-sweep.mjs [--count N] [--workers N] [--json]';
+
+function fatal(message) {
+  console.error(`bench-sweep: ${message}\n${USAGE}`);
+  process.exit(1);
+}
+
+// Strict, so a mistyped flag is an error rather than a silently full-length sweep.
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      count: { type: 'string', default: String(2 ** 32) },
+      workers: { type: 'string', default: String(availableParallelism()) },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+  }));
+} catch (err) {
+  fatal(err.message.replace(/\n/g, ' '));
+}
+// BigInt, as before, so 0x-hex still works; the bounds are the V1 space and the CLI's.
+let count;
+try {
+  count = BigInt(values.count);
+} catch {
+  count = -1n;
+}
+if (count < 1n || count > 2n ** 32n) fatal(`--count takes an integer in [1, 2^32], got ${JSON.stringify(values.count)}`);
+const workers = Number(values.workers);
+if (!/^[0-9]+$/.test(values.workers) || workers < 1 || workers > 1024) fatal(`--workers takes an integer in [1, 1024], got ${JSON.stringify(values.workers)}`);
+const json = values.json;
 const log = (line) => { if (!json) console.log(line); };
 
 const fixture = JSON.parse(readFileSync(`${root}/fixtures/pyrxd-vectors.json`, 'utf8'));

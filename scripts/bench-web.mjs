@@ -1,4 +1,4 @@
-// `npm run bench:web [-- --threads N] [-- --count N] [-- --messages] [-- --json]`:
+// `npm run bench:web [-- [--threads N] [--count N] [--messages] [--json]]`:
 // the in-browser miner against the CLI, in one run, on the same work: a sweep of
 // the same nonce range (default 2^26) with an impossible target (target_hex
 // 0000000000000001: no nonce meets it), so both search every nonce and end
@@ -9,24 +9,48 @@
 //     worker start included);
 //   - CLI: `node dist/node/dmint-miner.js --quiet --start 0 --count N --workers T`,
 //     timed as a process (start-up included).
-// --messages adds the page without isolation (message scheduling).
+// --messages adds the page without isolation (message scheduling); --threads
+// defaults to the available parallelism; --count is at most 2^32; --json prints
+// one JSON line instead. A bad or unknown flag: a message and the usage line on
+// stderr, exit 1.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = `${root}dist/node/dmint-miner.js`;
-const args = process.argv.slice(2);
-const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const threads = Number(opt('--threads', String(availableParallelism())));
-const count = Number(opt('--count', String(2 ** 26)));
-const json = args.includes('--json');
-const withMessages = args.includes('--messages');
+const USAGE = 'usage: node scripts/bench-web.mjs [--threads N] [--count N] [--messages] [--json]';
+
+function fatal(message) {
+  console.error(`bench-web: ${message}\n${USAGE}`);
+  process.exit(1);
+}
+
+// Strict, so a mistyped flag is an error rather than a silently default run.
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      threads: { type: 'string', default: String(availableParallelism()) },
+      count: { type: 'string', default: String(2 ** 26) },
+      json: { type: 'boolean', default: false },
+      messages: { type: 'boolean', default: false },
+    },
+    strict: true,
+  }));
+} catch (err) {
+  fatal(err.message.replace(/\n/g, ' '));
+}
+const threads = Number(values.threads);
+const count = Number(values.count);
+const json = values.json;
+const withMessages = values.messages;
 const log = (line) => { if (!json) console.log(line); };
-if (!Number.isSafeInteger(threads) || threads < 1) throw new Error('--threads takes a positive integer');
-if (!Number.isSafeInteger(count) || count < 1 || count > 2 ** 32) throw new Error('--count takes an integer in [1, 2^32]');
+if (!Number.isSafeInteger(threads) || threads < 1) fatal(`--threads takes a positive integer, got ${JSON.stringify(values.threads)}`);
+if (!Number.isSafeInteger(count) || count < 1 || count > 2 ** 32) fatal(`--count takes an integer in [1, 2^32], got ${JSON.stringify(values.count)}`);
 
 const fixture = JSON.parse(readFileSync(`${root}fixtures/pyrxd-vectors.json`, 'utf8'));
 const preimage = fixture.pow_vectors.find((v) => v.id === 'gen-w4-8403').preimage_hex;

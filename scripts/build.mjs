@@ -2,10 +2,21 @@
 // AssemblyScript, then bundles the TypeScript entries with the wasm inlined.
 //   node scripts/build.mjs              build
 //   node scripts/build.mjs --if-needed  build only when a source is newer than the outputs
+// Any other argument is a one-line error and exit 1, before anything is touched.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+// Strict, so a mistyped flag stops here instead of silently running a full build.
+let values;
+try {
+  ({ values } = parseArgs({ options: { 'if-needed': { type: 'boolean' } }, strict: true }));
+} catch (err) {
+  console.error(`build: ${err.message.replace(/\n/g, ' ')}; usage: node scripts/build.mjs [--if-needed]`);
+  process.exit(1);
+}
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
@@ -40,7 +51,7 @@ function upToDate() {
   return oldestOut > 0 && INPUTS.every((p) => newestMtime(p) < oldestOut);
 }
 
-if (process.argv.includes('--if-needed') && upToDate()) process.exit(0);
+if (values['if-needed'] && upToDate()) process.exit(0);
 
 const t0 = performance.now();
 rmSync('dist', { recursive: true, force: true });

@@ -1,4 +1,4 @@
-// `npm run web [-- --port N] [-- --no-isolation] [-- --no-wasm-csp]`: a tiny static
+// `npm run web [-- [--port N] [--no-isolation] [--no-wasm-csp]]`: a tiny static
 // server for dist/web/ on 127.0.0.1, with the headers the mining page wants:
 //   Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp
 //     (the page is then cross-origin isolated: SharedArrayBuffer, shared-memory scheduling);
@@ -8,35 +8,53 @@
 //   --host H         address to listen on (default 127.0.0.1)
 //   --no-isolation   omit COOP/COEP: the page uses message scheduling, as on ordinary hosting
 //   --no-wasm-csp    a CSP without 'wasm-unsafe-eval': WebAssembly is blocked, the page must say so
+//   --help, -h       print the usage line
+// An unknown flag, a flag without its value or a bad port: a one-line message and the usage
+// line on stderr, exit 1.
 // Only files inside dist/web/ are served; anything else is 403 or 404.
 import { createReadStream, realpathSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const USAGE = 'usage: node scripts/serve-web.mjs [--port N] [--host H] [--no-isolation] [--no-wasm-csp]';
-const args = process.argv.slice(2);
-const options = { port: 8080, host: '127.0.0.1', isolation: true, wasmCsp: true };
-for (let i = 0; i < args.length; i++) {
-  const a = args[i];
-  if (a === '--port' || a === '--host') {
-    const v = args[++i];
-    if (v === undefined) fatal(`${a} needs a value`);
-    if (a === '--host') options.host = v;
-    else if (!/^[0-9]+$/.test(v) || Number(v) > 65535) fatal(`--port takes a number from 0 to 65535, got ${JSON.stringify(v)}`);
-    else options.port = Number(v);
-  } else if (a === '--no-isolation') options.isolation = false;
-  else if (a === '--no-wasm-csp') options.wasmCsp = false;
-  else if (a === '--help' || a === '-h') {
-    console.log(USAGE);
-    process.exit(0);
-  } else fatal(`unknown argument ${JSON.stringify(a)}`);
-}
 
 function fatal(message) {
   console.error(`serve-web: ${message}\n${USAGE}`);
   process.exit(1);
 }
+
+// Strict: a mistyped flag or a flag without its value is an error, not ignored.
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'no-isolation': { type: 'boolean' },
+      'no-wasm-csp': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  }));
+} catch (err) {
+  // Some parseArgs messages span several lines: keep them on the one line fatal() promises.
+  fatal(err.message.replace(/\n/g, ' '));
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (values.port !== undefined && (!/^[0-9]+$/.test(values.port) || Number(values.port) > 65535)) {
+  fatal(`--port takes a number from 0 to 65535, got ${JSON.stringify(values.port)}`);
+}
+const options = {
+  port: values.port === undefined ? 8080 : Number(values.port),
+  host: values.host ?? '127.0.0.1',
+  isolation: !values['no-isolation'],
+  wasmCsp: !values['no-wasm-csp'],
+};
 
 const root = fileURLToPath(new URL('../dist/web/', import.meta.url)).replace(/[\\/]$/, '');
 let realRoot;
