@@ -3,7 +3,7 @@
 //
 // Why generate: the hot loop must be 128 fully unrolled rounds on locals, with
 // every part that does not depend on the nonce folded into a per-job constant
-// (DESIGN §6). Writing that by hand twice is error-prone; here a small symbolic
+// (docs/design.md §3). Writing that by hand twice is error-prone; here a small symbolic
 // tracer walks both compressions once, keeps every value as
 //   (constant part, nonce-dependent part)
 // and emits two things from the same walk:

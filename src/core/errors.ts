@@ -5,7 +5,7 @@
  */
 
 /**
- * Why a request was refused, one code per rule of the wire contract (DESIGN §2),
+ * Why a request was refused, one code per rule of the wire contract (docs/protocol.md),
  * listed in the order the rules are checked.
  *
  * - `too_large`: more than 4096 bytes of UTF-8 (`MAX_REQUEST_BYTES`).

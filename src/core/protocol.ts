@@ -1,5 +1,5 @@
 /**
- * pyrxd external-miner protocol v1 (DESIGN §2): reading and validating the
+ * pyrxd external-miner protocol v1 (docs/protocol.md): reading and validating the
  * request, nonce encoding, the kernel's 96-bit bound, and the response lines.
  * @module
  */
@@ -22,7 +22,7 @@ export const PROTOCOL_VERSION = 1;
 /** Nonce width in bytes: 4 for V1 contracts, 8 for V2. */
 export type NonceWidth = 4 | 8;
 
-/** A request that passed every rule of DESIGN §2. */
+/** A request that passed every rule of docs/protocol.md. */
 export interface MineRequest {
   /** The 64-byte preimage, a fresh copy. */
   preimage: Uint8Array;
@@ -77,7 +77,7 @@ const UTF8_ENCODER = new TextEncoder();
  * - any other value is taken as the already-parsed request (library callers,
  *   structured-clone messages) and must be a plain object.
  *
- * Then the rules of DESIGN §2, in order: object → required keys (`preimage_hex`,
+ * Then the rules of docs/protocol.md, in order: object → required keys (`preimage_hex`,
  * `target_hex`, `nonce_width`) → `protocol` → `preimage_hex` → `target_hex` →
  * `nonce_width`. Unknown keys are ignored. Only own properties count, so a key
  * inherited through a prototype cannot satisfy a required key.
@@ -301,7 +301,7 @@ export function nonceFromHex(hex: string, width: NonceWidth): bigint {
 
 /**
  * The kernel's bound for an effective target: `(0, t_hi, t_lo)`, so that
- * `(h0:h1:h2) < (b0:b1:b2)` as 96-bit numbers is exactly the predicate of DESIGN §1
+ * `(h0:h1:h2) < (b0:b1:b2)` as 96-bit numbers is exactly the predicate of docs/design.md §1
  * (`h0 == 0` and `(h1:h2) < t`).
  * @throws RangeError unless `1 <= effectiveTarget <= MAX_TARGET` (clamp first).
  */

@@ -6,7 +6,7 @@ import { requestJson, runCli } from '../support/cli.ts';
 const PRE = 'ab'.repeat(64);
 const GOOD = requestJson(PRE, '7fffffffffffffff', 4);
 
-/** Every rule of DESIGN §2, with the reason stderr must give. */
+/** Every request rule of docs/protocol.md, with the reason stderr must give. */
 const BAD_REQUESTS: Array<[string, string | Uint8Array, RegExp]> = [
   ['more than 4096 bytes', JSON.stringify({ preimage_hex: PRE, target_hex: '1', nonce_width: 4, pad: 'x'.repeat(5000) }), /4096-byte limit/],
   ['4097 bytes exactly', (() => { const base = requestJson(PRE, '1', 4, { pad: '' }); return base.replace('"pad":""', `"pad":"${'x'.repeat(4097 - base.length)}"`); })(), /4096-byte limit/],

@@ -66,7 +66,7 @@ describe('parseRequest properties', () => {
     );
   });
 
-  it('agrees with a plain model of DESIGN §2 on mixes of good and bad fields', () => {
+  it('agrees with a plain model of the request rules (docs/protocol.md) on mixes of good and bad fields', () => {
     const ABSENT = Symbol('absent');
     type Field = { value: unknown; code?: RequestErrorCode };
     const ok = (value: unknown): Field => ({ value });

@@ -10,7 +10,7 @@ export const CHROMIUM = '/usr/bin/chromium';
 /** Whether the browser suites can run on this machine. */
 export const hasChromium = existsSync(CHROMIUM);
 
-/** The flags the project runs Chromium with (DESIGN §4): headless, no sandbox (root in CI), nothing phoning home. */
+/** The flags the project runs Chromium with: headless, no sandbox (root in CI), nothing phoning home. */
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-quic',
