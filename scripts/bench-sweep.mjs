@@ -13,31 +13,20 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { scriptArgs, scriptFailure } from './script-args.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = `${root}/dist/node/dmint-miner.js`;
 const USAGE = 'usage: node scripts/bench-sweep.mjs [--count N] [--workers N] [--json]';
 
-function fatal(message) {
-  console.error(`bench-sweep: ${message}\n${USAGE}`);
-  process.exit(1);
-}
+const fatal = scriptFailure('bench-sweep', USAGE);
 
 // Strict, so a mistyped flag is an error rather than a silently full-length sweep.
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      count: { type: 'string', default: String(2 ** 32) },
-      workers: { type: 'string', default: String(availableParallelism()) },
-      json: { type: 'boolean', default: false },
-    },
-    strict: true,
-  }));
-} catch (err) {
-  fatal(err.message.replace(/\n/g, ' '));
-}
+const { values } = scriptArgs({
+  count: { type: 'string', default: String(2 ** 32) },
+  workers: { type: 'string', default: String(availableParallelism()) },
+  json: { type: 'boolean', default: false },
+}, fatal);
 // BigInt, as before, so 0x-hex still works; the bounds are the V1 space and the CLI's.
 let count;
 try {

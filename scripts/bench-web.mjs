@@ -17,33 +17,22 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
+import { scriptArgs, scriptFailure } from './script-args.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = `${root}dist/node/dmint-miner.js`;
 const USAGE = 'usage: node scripts/bench-web.mjs [--threads N] [--count N] [--messages] [--json]';
 
-function fatal(message) {
-  console.error(`bench-web: ${message}\n${USAGE}`);
-  process.exit(1);
-}
+const fatal = scriptFailure('bench-web', USAGE);
 
 // Strict, so a mistyped flag is an error rather than a silently default run.
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      threads: { type: 'string', default: String(availableParallelism()) },
-      count: { type: 'string', default: String(2 ** 26) },
-      json: { type: 'boolean', default: false },
-      messages: { type: 'boolean', default: false },
-    },
-    strict: true,
-  }));
-} catch (err) {
-  fatal(err.message.replace(/\n/g, ' '));
-}
+const { values } = scriptArgs({
+  threads: { type: 'string', default: String(availableParallelism()) },
+  count: { type: 'string', default: String(2 ** 26) },
+  json: { type: 'boolean', default: false },
+  messages: { type: 'boolean', default: false },
+}, fatal);
 const threads = Number(values.threads);
 const count = Number(values.count);
 const json = values.json;

@@ -7,16 +7,10 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync,
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { scriptArgs, scriptFailure } from './script-args.mjs';
 
 // Strict, so a mistyped flag stops here instead of silently running a full build.
-let values;
-try {
-  ({ values } = parseArgs({ options: { 'if-needed': { type: 'boolean' } }, strict: true }));
-} catch (err) {
-  console.error(`build: ${err.message.replace(/\n/g, ' ')}; usage: node scripts/build.mjs [--if-needed]`);
-  process.exit(1);
-}
+const { values } = scriptArgs({ 'if-needed': { type: 'boolean' } }, scriptFailure('build', 'usage: node scripts/build.mjs [--if-needed]'));
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);

@@ -16,32 +16,20 @@ import { createReadStream, realpathSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { scriptArgs, scriptFailure } from './script-args.mjs';
 
 const USAGE = 'usage: node scripts/serve-web.mjs [--port N] [--host H] [--no-isolation] [--no-wasm-csp]';
 
-function fatal(message) {
-  console.error(`serve-web: ${message}\n${USAGE}`);
-  process.exit(1);
-}
+const fatal = scriptFailure('serve-web', USAGE);
 
 // Strict: a mistyped flag or a flag without its value is an error, not ignored.
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'no-isolation': { type: 'boolean' },
-      'no-wasm-csp': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  }));
-} catch (err) {
-  // Some parseArgs messages span several lines: keep them on the one line fatal() promises.
-  fatal(err.message.replace(/\n/g, ' '));
-}
+const { values } = scriptArgs({
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'no-isolation': { type: 'boolean' },
+  'no-wasm-csp': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+}, fatal);
 if (values.help) {
   console.log(USAGE);
   process.exit(0);
