@@ -138,6 +138,8 @@ export class Engine {
   #ids = 0;
 
   /**
+   * For hosts only: the executor types stay out of the shipped declarations.
+   * @internal
    * @param build - the kernel build the executor's threads run.
    * @param executor - made with the engine's events.
    * @param head - an executor that searches each job's first piece outside the thread count (the CLI's head start).
