@@ -161,12 +161,13 @@ export class PieceSchedule {
   /**
    * Every nonce offset below this one has been searched: the lowest start of a
    * waiting piece, of a piece out (advanced by `searchedOf`, its live progress),
-   * or of the fresh chunks, capped at the count, and at the hit + 1 once there
-   * is one (the hit's piece searched no further than its hit).
+   * or of the fresh chunks, capped at the count, and at the lowest hit once
+   * there is one: a search resumed from the watermark finds that hit again
+   * rather than passing it.
    */
   watermark(searchedOf: (piece: Piece) => bigint = () => 0n): bigint {
     let low = this.#next * this.chunkSize;
-    if (this.#hit !== null && this.#hit + 1n < low) low = this.#hit + 1n;
+    if (this.#hit !== null && this.#hit < low) low = this.#hit;
     for (const p of this.#returned) if (p.from < low) low = p.from;
     for (const p of this.#out) {
       const at = p.from + searchedOf(p);
