@@ -24,3 +24,24 @@ export function resolveRange(request: Pick<MineRequest, 'nonceWidth'>, start = 0
   if (n < 1n || start + n > space) throw new RangeError(`range [${start}, ${start + n}) runs outside the nonce space [0, ${space})`);
   return { start, count: n };
 }
+
+/** Which of several equal parts of a range a process searches: `index` in `[0, count)`. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/**
+ * The `shard.index`-th of `shard.count` equal parts of `whole`; the last part
+ * also takes the remainder, so the parts cover `whole` exactly, in order.
+ * @throws RangeError for an index outside `[0, count)`, or a part with no nonces (more parts than nonces).
+ */
+export function shardOf(whole: { start: bigint; count: bigint }, shard: Shard): { start: bigint; count: bigint } {
+  const { index, count: parts } = shard;
+  if (!Number.isSafeInteger(parts) || parts < 1) throw new RangeError(`a range is cut into 1 or more shards, not ${parts}`);
+  if (!Number.isSafeInteger(index) || index < 0 || index >= parts) throw new RangeError(`shard index ${index} is outside [0, ${parts})`);
+  const size = whole.count / BigInt(parts);
+  if (size < 1n) throw new RangeError(`${whole.count} nonces cannot be cut into ${parts} shards: some would have none`);
+  const start = whole.start + BigInt(index) * size;
+  return { start, count: index === parts - 1 ? whole.count - BigInt(index) * size : size };
+}
