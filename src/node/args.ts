@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseNonceText } from '../core/format.ts';
+import type { Shard } from '../core/range.ts';
 
 /** A command-line mistake; the CLI prints its message and exits 1. */
 export class UsageError extends Error {
@@ -25,6 +26,10 @@ export interface MineArgs {
   start: bigint | undefined;
   count: bigint | undefined;
   statusFile: string | undefined;
+  /** Continue the search the status file describes. */
+  resume: boolean;
+  /** Search only this part of the range. */
+  shard: Shard | undefined;
 }
 
 /** Options of `dmint-miner bench`. */
@@ -84,6 +89,37 @@ function parseSeconds(text: string | undefined): number {
   return s;
 }
 
+const SHARD_FORM = 'I/N (e.g. 2/4, or env:SLURM_ARRAY_TASK_ID/4)';
+
+/**
+ * `--shard I/N`: the I-th of N parts, numbered from 0. I may be `env:NAME`, read
+ * from that environment variable (a Kubernetes Indexed Job's
+ * `JOB_COMPLETION_INDEX`, a Slurm array's `SLURM_ARRAY_TASK_ID`).
+ */
+export function parseShard(text: string, env: Record<string, string | undefined>): Shard {
+  const shown = JSON.stringify(text.slice(0, 60));
+  const m = /^(.*)\/([^/]*)$/.exec(text);
+  if (!m) throw new UsageError(`--shard takes ${SHARD_FORM}, got ${shown}`);
+  const [, indexText, countText] = m;
+  if (!/^[0-9]+$/.test(countText!) || Number(countText) < 1 || !Number.isSafeInteger(Number(countText))) {
+    throw new UsageError(`--shard: the number of shards N must be a whole number of at least 1, got ${shown}`);
+  }
+  let index = indexText!;
+  if (index.startsWith('env:')) {
+    const name = index.slice(4);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--shard: ${JSON.stringify(name)} is not an environment variable name`);
+    const value = env[name];
+    if (value === undefined || value === '') throw new UsageError(`--shard: the environment variable ${name} is not set`);
+    index = value.trim();
+  }
+  if (!/^[0-9]+$/.test(index) || !Number.isSafeInteger(Number(index))) {
+    throw new UsageError(`--shard: the shard index must be a whole number from 0, got ${JSON.stringify(index.slice(0, 40))} (in ${shown})`);
+  }
+  const shard = { index: Number(index), count: Number(countText) };
+  if (shard.index >= shard.count) throw new UsageError(`--shard: index ${shard.index} is not below ${shard.count} (shards are numbered 0 to ${shard.count - 1})`);
+  return shard;
+}
+
 type Values = Record<string, string | boolean | undefined>;
 
 /** node:util's parseArgs, with its multi-sentence errors turned into one usage line. */
@@ -105,8 +141,8 @@ function parse(argv: string[], options: NonNullable<ParseArgsConfig['options']>)
 
 const str = (v: Values, key: string): string | undefined => v[key] as string | undefined;
 
-/** Parse `process.argv.slice(2)`. */
-export function parseCli(argv: string[]): CliArgs {
+/** Parse `process.argv.slice(2)`; `env` answers `--shard env:NAME/N`. */
+export function parseCli(argv: string[], env: Record<string, string | undefined> = process.env): CliArgs {
   const [first, ...rest] = argv;
   if (first === 'bench') {
     const { values } = parse(rest, {
@@ -129,6 +165,8 @@ export function parseCli(argv: string[]): CliArgs {
     start: { type: 'string' },
     count: { type: 'string' },
     'status-file': { type: 'string' },
+    resume: { type: 'boolean' },
+    shard: { type: 'string' },
     'protocol-version': { type: 'boolean' },
     version: { type: 'boolean', short: 'V' },
     help: { type: 'boolean', short: 'h' },
@@ -140,6 +178,7 @@ export function parseCli(argv: string[]): CliArgs {
   const count = values.count === undefined ? undefined : parseNonceArg('--count', str(values, 'count')!);
   if (count === 0n) throw new UsageError('--count must be at least 1');
   if (values['status-file'] === '') throw new UsageError('--status-file needs a path');
+  if (values.resume && values['status-file'] === undefined) throw new UsageError('--resume continues the search a status file describes: give --status-file PATH');
   return {
     command: 'mine',
     workers: parseWorkers(str(values, 'workers') ?? str(values, 'threads')),
@@ -148,6 +187,8 @@ export function parseCli(argv: string[]): CliArgs {
     start: values.start === undefined ? undefined : parseNonceArg('--start', str(values, 'start')!),
     count,
     statusFile: str(values, 'status-file'),
+    resume: values.resume === true,
+    shard: values.shard === undefined ? undefined : parseShard(str(values, 'shard')!, env),
   };
 }
 
@@ -181,8 +222,15 @@ Options:
                             stderr every 0.5 s (default when stderr is not a terminal);
                             human: a live status line (default on a terminal); none
   -q, --quiet               no progress and no exhaustion message
+  --shard I/N               search only the I-th of N equal parts of the range
+                            (numbered from 0; the last takes the remainder); I may be
+                            env:NAME, e.g. env:JOB_COMPLETION_INDEX or
+                            env:SLURM_ARRAY_TASK_ID
   --status-file PATH        keep a JSON heartbeat at PATH (replaced atomically about
-                            once a second and at the end)
+                            once a second and at the end); one process per file
+  --resume                  continue the search PATH describes from its watermark
+                            (same request and range; a found or exhausted search is
+                            answered at once; no file yet: start from the beginning)
   --protocol-version        print "dmint-miner protocol v1"
   -V, --version             print the version
   -h, --help                print this help

@@ -9,14 +9,16 @@ import pkg from '../../package.json' with { type: 'json' };
 import { RequestError, VerificationError } from '../core/errors.ts';
 import type { MineProgress } from '../core/job-api.ts';
 import { formatExhausted, formatHit, nonceFromHex, parseRequest, type MineRequest } from '../core/protocol.ts';
-import { nonceSpace } from '../core/range.ts';
+import { nonceSpace, shardOf, type Shard } from '../core/range.ts';
+import { checkHit } from '../core/verify.ts';
 import { CHUNK_SIZE } from '../core/tuning.ts';
 import { USAGE, UsageError, parseCli, type MineArgs, type ProgressStyle } from './args.ts';
 import { runBench } from './bench.ts';
 import { runDoctor } from './doctor.ts';
 import { Miner } from './miner.ts';
 import { humanLine, jsonFrame } from './progress.ts';
-import { StatusFile, type StatusState } from './status-file.ts';
+import { nodeSha256 } from './sha256.ts';
+import { StatusFile, StatusFileError, jobFingerprint, readStatus, type Status, type StatusRange, type StatusState } from './status-file.ts';
 import { readRequestBytes } from './stdin.ts';
 
 /** Exit codes of the protocol and of signals (128 + signal number). */
@@ -43,6 +45,40 @@ function progressStyle(args: MineArgs): ProgressStyle {
   return args.progress ?? (process.stderr.isTTY ? 'human' : 'json');
 }
 
+/** What a `--resume` found in the status file: where to go on from, and what was done already. */
+interface ResumePoint {
+  from: bigint;
+  attempts: number;
+  elapsedS: number;
+  saved: Status | null;
+}
+
+/**
+ * Read the status file for `--resume` and check that it describes this very
+ * search: the same job, width, range, whole range and shard.
+ * @throws StatusFileError naming what differs.
+ */
+function resumePoint(path: string, request: MineRequest, job: string, range: Range, whole: Range, shard: Shard | undefined): ResumePoint {
+  const saved = readStatus(path);
+  if (saved === null) return { from: range.start, attempts: 0, elapsedS: 0, saved };
+  const refuse = (what: string): never => {
+    throw new StatusFileError(`cannot resume: ${path} describes ${what}; give the same request and range, or another --status-file`);
+  };
+  const show = (r: StatusRange): string => `[${r.start}, ${BigInt(r.start) + BigInt(r.count)})`;
+  const same = (r: StatusRange, x: Range): boolean => BigInt(r.start) === x.start && BigInt(r.count) === x.count;
+  if (saved.nonce_width !== request.nonceWidth) refuse(`a ${saved.nonce_width}-byte nonce search, not ${request.nonceWidth}-byte`);
+  if (saved.job !== job) refuse(`another request (job ${saved.job.slice(0, 12)}…, this one is ${job.slice(0, 12)}…)`);
+  if (!same(saved.whole, whole)) refuse(`the range ${show(saved.whole)}, not [${whole.start}, ${whole.start + whole.count})`);
+  const savedShard = saved.shard ? `${saved.shard.index}/${saved.shard.count}` : 'none';
+  const thisShard = shard ? `${shard.index}/${shard.count}` : 'none';
+  if (savedShard !== thisShard || !same(saved.range, range)) refuse(`shard ${savedShard}, not ${thisShard}`);
+  const from = BigInt(saved.watermark);
+  if (from < range.start || from > range.start + range.count) refuse(`a watermark ${from} outside its range`);
+  return { from, attempts: saved.attempts, elapsedS: saved.elapsed_s, saved };
+}
+
+type Range = { start: bigint; count: bigint };
+
 /** Mine one request; resolves to the exit code once the response (if any) is written. */
 async function mine(args: MineArgs): Promise<number> {
   // A signal before the search starts (while stdin is read) ends the process at once.
@@ -54,13 +90,36 @@ async function mine(args: MineArgs): Promise<number> {
   if (process.stdin.isTTY) say('reading the JSON request from stdin (finish with Ctrl-D)');
   const bytes = await readRequestBytes(process.stdin);
   const request = parseRequest(bytes); // every rule checked before any thread starts
-  const { start, count } = selectRange(args, request);
+  const whole = selectRange(args, request);
+  let range = whole;
+  if (args.shard) {
+    try {
+      range = shardOf(whole, args.shard);
+    } catch (err) {
+      throw new UsageError(`--shard ${args.shard.index}/${args.shard.count}: ${(err as Error).message}`);
+    }
+  }
   const status = args.statusFile ? new StatusFile(args.statusFile) : undefined;
+  status?.lock();
+  try {
+    return await mineRange(args, request, bytes, whole, range, status);
+  } finally {
+    status?.unlock();
+  }
+}
+
+async function mineRange(args: MineArgs, request: MineRequest, bytes: Uint8Array, whole: Range, range: Range, status: StatusFile | undefined): Promise<number> {
+  const job = jobFingerprint(request);
+  const resumed = args.resume && status ? resumePoint(status.path, request, job, range, whole, args.shard) : undefined;
+  const end = range.start + range.count;
+  const start = resumed?.from ?? range.start;
+  const count = end - start;
+  const prior = { attempts: resumed?.attempts ?? 0, elapsedS: resumed?.elapsedS ?? 0 };
   const style = progressStyle(args);
-  const miner = new Miner({ threads: args.workers, headStart: true });
+  const workers = args.workers;
   // A short range has fewer chunks than threads: only that many ever hash.
   const chunks = (count + CHUNK_SIZE - 1n) / CHUNK_SIZE;
-  const threads = chunks < BigInt(miner.threads) ? Number(chunks) : miner.threads;
+  const threads = chunks < BigInt(workers) ? Math.max(1, Number(chunks)) : workers;
   let last: MineProgress = { attempts: 0, elapsed_s: 0, rate: 0, watermark: start };
 
   const writeStatus = (state: StatusState, extra: { nonce_hex?: string; error?: string } = {}): void => {
@@ -68,11 +127,15 @@ async function mine(args: MineArgs): Promise<number> {
     try {
       status.write({
         state,
-        attempts: last.attempts,
+        job,
+        nonce_width: request.nonceWidth,
+        attempts: prior.attempts + last.attempts,
         rate_hs: Math.round(last.rate),
-        elapsed_s: last.elapsed_s,
+        elapsed_s: prior.elapsedS + last.elapsed_s,
         threads,
-        range: { start: start.toString(), count: count.toString() },
+        range: { start: range.start.toString(), count: range.count.toString() },
+        whole: { start: whole.start.toString(), count: whole.count.toString() },
+        ...(args.shard ? { shard: args.shard } : {}),
         watermark: last.watermark.toString(),
         ...extra,
       });
@@ -81,7 +144,22 @@ async function mine(args: MineArgs): Promise<number> {
       say(`cannot write the status file ${status.path}: ${(err as Error).message}`);
     }
   };
+  const exhausted = async (): Promise<number> => {
+    writeStatus('exhausted');
+    const total = prior.attempts + last.attempts;
+    if (!args.quiet) say(`exhausted: no valid nonce in nonces [${range.start}, ${end}) after ${total} attempts in ${(prior.elapsedS + last.elapsed_s).toFixed(1)} s`);
+    await writeLine(formatExhausted());
+    return EXIT.exhausted;
+  };
 
+  if (resumed?.saved?.state === 'found') return answerSaved(resumed.saved, request, range, status!.path);
+  if (resumed?.saved?.state === 'exhausted' || count === 0n) {
+    last = { ...last, watermark: end };
+    return exhausted();
+  }
+  if (resumed?.saved && !args.quiet) say(`resuming ${status!.path}: nonces [${start}, ${end}) are left of [${range.start}, ${end})`);
+
+  const miner = new Miner({ threads: workers, headStart: true });
   const controller = new AbortController();
   let signalCode: number | undefined;
   const onSignal = (code: number) => (): void => {
@@ -91,10 +169,9 @@ async function mine(args: MineArgs): Promise<number> {
     // The job rejects at once and threads stop within one batch; this is the backstop if anything hangs.
     setTimeout(() => process.exit(code), 400).unref();
   };
-  process.on('SIGTERM', onSignal(EXIT.sigterm));
-  process.on('SIGINT', onSignal(EXIT.sigint));
-  process.off('SIGTERM', earlyTerm);
-  process.off('SIGINT', earlyInt);
+  // Replaces the early handlers that end the process at once while stdin is read.
+  process.removeAllListeners('SIGTERM').on('SIGTERM', onSignal(EXIT.sigterm));
+  process.removeAllListeners('SIGINT').on('SIGINT', onSignal(EXIT.sigint));
 
   let lastStatus = 0;
   let ended = false;
@@ -119,16 +196,15 @@ async function mine(args: MineArgs): Promise<number> {
       ended = true;
       if (style === 'human') process.stderr.write('\r\x1b[2K');
     });
-    if ('exhausted' in response) {
-      writeStatus('exhausted');
-      if (!args.quiet) say(`exhausted: no valid nonce in nonces [${start}, ${start + count}) after ${last.attempts} attempts in ${last.elapsed_s.toFixed(1)} s`);
-      await writeLine(formatExhausted());
-      return EXIT.exhausted;
-    }
+    if ('exhausted' in response) return await exhausted();
+    // The file's figures are the response's, so a resumed run answers the very same line.
+    last = { ...last, attempts: response.attempts, elapsed_s: response.elapsed_s };
     writeStatus('found', { nonce_hex: response.nonce_hex });
-    if (style === 'human') say(`found and verified with node:crypto after ${response.attempts} attempts in ${response.elapsed_s.toFixed(2)} s`);
+    const attempts = prior.attempts + response.attempts;
+    const elapsedS = prior.elapsedS + response.elapsed_s;
+    if (style === 'human') say(`found and verified with node:crypto after ${attempts} attempts in ${elapsedS.toFixed(2)} s`);
     const nonce = nonceFromHex(response.nonce_hex, request.nonceWidth);
-    await writeLine(formatHit({ nonce, nonceWidth: request.nonceWidth, attempts: response.attempts, elapsedS: response.elapsed_s }));
+    await writeLine(formatHit({ nonce, nonceWidth: request.nonceWidth, attempts, elapsedS }));
     return EXIT.found;
   } catch (err) {
     if (signalCode !== undefined) {
@@ -140,6 +216,23 @@ async function mine(args: MineArgs): Promise<number> {
   } finally {
     await miner.close();
   }
+}
+
+/** A status file that says `found`: its nonce, re-verified with node:crypto, is the answer. */
+async function answerSaved(saved: Status, request: MineRequest, range: Range, path: string): Promise<number> {
+  const nonce = (() => {
+    try {
+      return nonceFromHex(saved.nonce_hex!, request.nonceWidth);
+    } catch {
+      throw new StatusFileError(`cannot resume: ${path} says found, but its nonce ${JSON.stringify(saved.nonce_hex)} is not a ${request.nonceWidth}-byte nonce`);
+    }
+  })();
+  const check = await checkHit(request, nonce, nodeSha256, 'node:crypto');
+  if (!check.valid || nonce < range.start || nonce >= range.start + range.count) {
+    throw new StatusFileError(`cannot resume: ${path} says found nonce ${saved.nonce_hex}, but node:crypto does not confirm it in this range; nothing was printed`);
+  }
+  await writeLine(formatHit({ nonce, nonceWidth: request.nonceWidth, attempts: saved.attempts, elapsedS: saved.elapsed_s }));
+  return EXIT.found;
 }
 
 /** Write one line to stdout and wait until it is handed to the OS. */
@@ -171,7 +264,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) say(`usage error: ${err.message} (see dmint-miner --help)`);
     else if (err instanceof RequestError) say(`bad request: ${err.message}`);
-    else if (err instanceof VerificationError) say(err.message);
+    else if (err instanceof VerificationError || err instanceof StatusFileError) say(err.message);
     else say(`internal error: ${(err as Error)?.stack?.split('\n').slice(0, 2).join(' ') ?? String(err)}`);
     return EXIT.error;
   }

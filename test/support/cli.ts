@@ -25,13 +25,15 @@ export interface RunOptions {
   onSpawn?: (child: ChildProcess) => void;
   /** Leave stdin open instead of writing `input` and closing it. */
   keepStdinOpen?: boolean;
+  /** Environment variables added to this process's. */
+  env?: Record<string, string>;
 }
 
 /** Spawn `dmint-miner args`, write `input` to stdin and close it, collect everything. */
 export function runCli(args: string[], input: string | Uint8Array = '', options: RunOptions = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
