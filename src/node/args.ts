@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseNonceText } from '../core/format.ts';
 import type { Shard } from '../core/range.ts';
+import type { MergeArgs } from './merge.ts';
 
 /** A command-line mistake; the CLI prints its message and exits 1. */
 export class UsageError extends Error {
@@ -53,7 +54,7 @@ export interface InfoArgs {
 }
 
 /** Everything the command line can ask for. */
-export type CliArgs = MineArgs | BenchArgs | DoctorArgs | InfoArgs;
+export type CliArgs = MineArgs | BenchArgs | DoctorArgs | InfoArgs | MergeArgs;
 
 /** `--start`/`--count`: the core's nonce text, its mistakes as usage errors. */
 function parseNonceArg(flag: string, text: string): bigint {
@@ -153,6 +154,18 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     });
     return { command: 'bench', seconds: parseSeconds(str(values, 'seconds')), workers: parseWorkers(str(values, 'workers') ?? str(values, 'threads')), json: values.json === true };
   }
+  if (first === 'merge') {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: { request: { type: 'string' }, json: { type: 'boolean' } }, strict: true, allowPositionals: true });
+    } catch (err) {
+      throw new UsageError(`merge: ${(err as Error).message.split('\n')[0]}`);
+    }
+    const request = parsed.values.request;
+    if (request === undefined || request === '') throw new UsageError('merge needs --request request.json (the request the shards mined)');
+    if (parsed.positionals.length === 0) throw new UsageError('merge needs the shards\' status files: dmint-miner merge --request request.json STATUS_FILES...');
+    return { command: 'merge', request, files: parsed.positionals, json: parsed.values.json === true };
+  }
   if (first === 'doctor') {
     const { values } = parse(rest, { json: { type: 'boolean' }, workers: { type: 'string' }, threads: { type: 'string' } });
     return { command: 'doctor', json: values.json === true, workers: parseWorkers(str(values, 'workers') ?? str(values, 'threads')) };
@@ -196,6 +209,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
 export const USAGE = `Usage: dmint-miner [options] < request.json
        dmint-miner bench [--seconds S] [--workers N] [--json]
        dmint-miner doctor [--workers N] [--json]
+       dmint-miner merge --request request.json [--json] STATUS_FILES...
 
 Mines one Radiant Glyph dMint proof of work (pyrxd external-miner protocol v1):
 reads one JSON request from stdin (to EOF, at most 4096 bytes), searches nonces
@@ -234,6 +248,12 @@ Options:
   --protocol-version        print "dmint-miner protocol v1"
   -V, --version             print the version
   -h, --help                print this help
+
+merge: reads the status files of the shards of one search (--shard I/N with
+--status-file), re-verifies every hit with node:crypto and prints one response:
+the lowest hit (exit 0; a note on stderr if lower shards are unfinished) or
+{"exhausted":true} (exit 2) once every shard is exhausted; otherwise exit 1 with
+the missing ranges on stderr. --json prints a coverage summary instead.
 
 Exit codes:
   0    a valid nonce was found and printed

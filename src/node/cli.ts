@@ -15,6 +15,7 @@ import { CHUNK_SIZE } from '../core/tuning.ts';
 import { USAGE, UsageError, parseCli, type MineArgs, type ProgressStyle } from './args.ts';
 import { runBench } from './bench.ts';
 import { runDoctor } from './doctor.ts';
+import { merge } from './merge.ts';
 import { Miner } from './miner.ts';
 import { humanLine, jsonFrame } from './progress.ts';
 import { nodeSha256 } from './sha256.ts';
@@ -260,6 +261,12 @@ export async function main(argv: string[]): Promise<number> {
         return await runDoctor(args);
       case 'mine':
         return await mine(args);
+      case 'merge': {
+        const outcome = await merge(args);
+        for (const note of outcome.notes) say(note);
+        if (outcome.stdout !== null) await writeLine(outcome.stdout);
+        return outcome.code;
+      }
     }
   } catch (err) {
     if (err instanceof UsageError) say(`usage error: ${err.message} (see dmint-miner --help)`);

@@ -70,10 +70,10 @@ const isRange = (r: unknown): r is StatusRange =>
   typeof r === 'object' && r !== null && DECIMAL.test(String((r as StatusRange).start)) && DECIMAL.test(String((r as StatusRange).count));
 
 /**
- * Read a status file for `--resume`: null when there is none yet.
+ * Read a status file for `--resume` or `merge`: null when there is none yet.
  * @throws StatusFileError when it cannot be read or is not a status this miner can resume.
  */
-export function readStatus(path: string): Status | null {
+export function readStatus(path: string, use: 'resume' | 'merge' = 'resume'): Status | null {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -82,7 +82,7 @@ export function readStatus(path: string): Status | null {
     throw new StatusFileError(`cannot read the status file ${path}: ${(err as Error).message}`);
   }
   const unusable = (why: string): StatusFileError =>
-    new StatusFileError(`cannot resume from ${path}: ${why}; move it away (or drop --resume) to start the search afresh`);
+    new StatusFileError(use === 'resume' ? `cannot resume from ${path}: ${why}; move it away (or drop --resume) to start the search afresh` : `cannot merge ${path}: ${why}`);
   let s: Partial<Status>;
   try {
     s = JSON.parse(text) as Partial<Status>;
