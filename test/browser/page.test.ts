@@ -235,7 +235,8 @@ describe.skipIf(!hasChromium)('the mining page in Chromium', () => {
     let calm = 0;
     await until('one worker hashes', async () => ((await busyWorkers(p.page)) <= 1 ? ++calm : (calm = 0)) >= 4);
     for (let i = 0; i < 4; i++) expect(await busyWorkers(p.page)).toBeLessThanOrEqual(1);
-    expect(await attempts(p.page)).toBeGreaterThan(before); // counting on: the same job, not a new one
+    // Counting on (the same job, not a new one): the count shown moves at the next progress report.
+    await until('the attempts shown grow past the count before the change', async () => (await attempts(p.page)) > before);
     expect(await text(p.page, '#message')).toContain('Mining on 1 worker (');
 
     expect(await waitForState(p.page, ['found', 'exhausted', 'error'])).toBe('found');
