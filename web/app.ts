@@ -21,6 +21,7 @@ import { RateChart } from './chart.ts';
 import { DEMOS } from './demos.ts';
 import { formatCount, formatDuration, formatPercent, formatRate, parseNonceField, parseThreads } from './format.ts';
 import { clearResults, loadResults, saveResult, type SavedResult } from './history.ts';
+import { clearInterrupted, loadInterrupted, saveInterrupted, type InterruptedJob } from './interrupted.ts';
 import { LinkError, buildLink, parseLink, type LinkParams } from './link.ts';
 import { RecentRate } from './recent-rate.ts';
 
@@ -44,6 +45,9 @@ const ui = {
   stopBtn: $<HTMLButtonElement>('stop-btn'),
   linkBtn: $<HTMLButtonElement>('link-btn'),
   message: $<HTMLParagraphElement>('message'),
+  resumeOffer: $<HTMLParagraphElement>('resume-offer'),
+  resumeText: $<HTMLSpanElement>('resume-text'),
+  resumeBtn: $<HTMLButtonElement>('resume-btn'),
   badge: $<HTMLParagraphElement>('state-badge'),
   rate: $<HTMLElement>('rate'),
   attempts: $<HTMLElement>('attempts'),
@@ -267,6 +271,7 @@ function startMining(): void {
   }
   // The field shows the count in use, which is what a change while mining is measured against.
   ui.threads.value = String(threads);
+  ui.resumeOffer.hidden = true;
   const r: Running = { controller: new AbortController(), request, ...range, recent: new RecentRate(), pausedMs: 0 };
   running = r;
   say(miningMessage(m, r));
@@ -294,6 +299,12 @@ function startMining(): void {
 function showProgress(r: Running, p: MineProgress): void {
   if (r !== running) return;
   r.last = p;
+  if (p.watermark > r.start) {
+    saveInterrupted({
+      preimage_hex: r.request.preimageHex, target_hex: r.request.target.toString(16), nonce_width: r.request.nonceWidth,
+      start: r.start.toString(), count: r.count.toString(), watermark: p.watermark.toString(),
+    });
+  }
   ui.attempts.textContent = formatCount(p.attempts);
   // The clock runs on while paused: it is the job's wall time, as elapsed_s in the response line.
   ui.elapsed.textContent = formatDuration(p.elapsed_s);
@@ -379,6 +390,7 @@ function settle(r: Running): void {
 
 function finish(r: Running, response: MineResponse): void {
   settle(r);
+  clearInterrupted(); // answered: nothing left to resume
   const { request, check } = r;
   let line: string;
   if ('exhausted' in response) {
@@ -426,6 +438,7 @@ function ended(r: Running, err: unknown): void {
     document.body.dataset.stopMs = stopMs.toFixed(0);
     say(`Stopped after ${formatCount(r.last?.attempts ?? 0)} attempts; the job ended ${stopMs.toFixed(0)} ms after Stop.`, 'warn');
     setState('stopped');
+    offerResume();
     return;
   }
   if (err instanceof SupportError && err.problem === 'csp') {
@@ -502,6 +515,10 @@ function wire(): void {
     const ok = await copyText(link);
     say(ok ? 'Link copied: it opens this page with the job filled in (add &autostart=1 to start at once). The job is in the fragment after #, which browsers never send to a server.' : `Copy this link: ${link}`, ok ? 'ok' : '');
   });
+  ui.resumeBtn.addEventListener('click', () => {
+    const job = loadInterrupted();
+    if (job) resumeInterrupted(job);
+  });
   ui.clearBtn.addEventListener('click', () => {
     clearResults();
     renderHistory([]);
@@ -520,11 +537,32 @@ function wire(): void {
   });
 }
 
+/** Offer to go on with the job a reload, a closed tab or Stop interrupted, over the rest of its range. */
+function offerResume(): void {
+  const job = loadInterrupted();
+  ui.resumeOffer.hidden = job === undefined;
+  if (!job) return;
+  const end = BigInt(job.start) + BigInt(job.count);
+  ui.resumeText.textContent = `An interrupted search can go on from nonce ${formatCount(BigInt(job.watermark))}: ${formatCount(end - BigInt(job.watermark))} of its ${formatCount(BigInt(job.count))} nonces are left.`;
+}
+
+/** The offer taken: the same job over the rest of its range. */
+function resumeInterrupted(job: InterruptedJob): void {
+  if (running) return;
+  const end = BigInt(job.start) + BigInt(job.count);
+  ui.request.value = JSON.stringify({ preimage_hex: job.preimage_hex, target_hex: job.target_hex, nonce_width: job.nonce_width });
+  ui.start.value = job.watermark;
+  ui.count.value = (end - BigInt(job.watermark)).toString();
+  ui.resumeOffer.hidden = true;
+  startMining();
+}
+
 function main(): void {
   fillDemos();
   wire();
   ui.threads.placeholder = String(DEFAULT_THREADS);
   renderHistory(loadResults());
+  offerResume();
   describeEnvironment();
   setState('idle');
   const link = readLink();

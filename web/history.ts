@@ -26,7 +26,8 @@ const KEY = 'dmint-miner:results';
 /** Results kept, newest first. */
 export const KEEP = 20;
 
-function storage(): Storage | undefined {
+/** localStorage where the browser allows it. */
+export function storage(): Storage | undefined {
   try {
     return globalThis.localStorage ?? undefined;
   } catch {

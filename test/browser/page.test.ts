@@ -267,6 +267,33 @@ describe.skipIf(!hasChromium)('the mining page in Chromium', () => {
     expectClean(p, isolated);
   });
 
+  it('offers to resume a stopped job after a reload, over the rest of its range, to the same lowest nonce', async () => {
+    const v = vector('pxd-mainnet');
+    const [start, count] = [v.nonce_int_le - 12_000_000, 12_000_001];
+    const p = await page();
+    await p.page.goto(jobLink(plain.url, request('pxd-mainnet'), { threads: 2, start, count, autostart: 1 }));
+    expect(await waitForState(p.page, ['mining', 'error'])).toBe('mining');
+    const saved = () => p.page.evaluate(() => JSON.parse(localStorage.getItem('dmint-miner:interrupted') ?? 'null') as { watermark: string } | null);
+    await until('a watermark is kept', async () => BigInt((await saved())?.watermark ?? '0') > BigInt(start));
+    await p.page.click('#stop-btn');
+    expect(await waitForState(p.page, ['stopped', 'error'], 2000)).toBe('stopped');
+    const watermark = BigInt((await saved())!.watermark);
+    expect(await p.page.locator('#resume-offer').isVisible()).toBe(true);
+
+    await p.page.goto(plain.url); // a fresh visit, without the link
+    expect(await p.page.locator('#resume-offer').isVisible()).toBe(true);
+    expect(await text(p.page, '#resume-text')).toContain(`of its ${count.toLocaleString('en-US')} nonces are left`);
+    await p.page.click('#resume-btn');
+    expect(await waitForState(p.page, ['mining', 'found', 'error'])).not.toBe('error');
+    expect(await p.page.inputValue('#start')).toBe(String(watermark));
+    expect(BigInt(await p.page.inputValue('#count'))).toBe(BigInt(start + count) - watermark);
+    expect(await waitForState(p.page, ['found', 'exhausted', 'error'])).toBe('found');
+    expect(JSON.parse(await text(p.page, '#result')).nonce_hex).toBe(v.nonce_hex);
+    expect(await saved()).toBeNull(); // answered: nothing left to offer
+    expect(await p.page.locator('#resume-offer').isVisible()).toBe(false);
+    expectClean(p, plain);
+  });
+
   it('stops within half a second while paused, and the next job mines', async () => {
     const p = await page();
     await p.page.goto(jobLink(plain.url, request('gen-w4-8403', '0000000000000001'), { threads: 2, autostart: 1 }));
