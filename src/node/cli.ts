@@ -10,7 +10,6 @@ import { RequestError, VerificationError } from '../core/errors.ts';
 import type { MineProgress } from '../core/job-api.ts';
 import { formatExhausted, formatHit, nonceFromHex, parseRequest, type MineRequest } from '../core/protocol.ts';
 import { nonceSpace, shardOf, type Shard } from '../core/range.ts';
-import { checkHit } from '../core/verify.ts';
 import { CHUNK_SIZE } from '../core/tuning.ts';
 import { USAGE, UsageError, parseCli, type MineArgs, type ProgressStyle } from './args.ts';
 import { runBench } from './bench.ts';
@@ -18,8 +17,7 @@ import { runDoctor } from './doctor.ts';
 import { merge } from './merge.ts';
 import { Miner } from './miner.ts';
 import { humanLine, jsonFrame } from './progress.ts';
-import { nodeSha256 } from './sha256.ts';
-import { StatusFile, StatusFileError, jobFingerprint, readStatus, type Status, type StatusRange, type StatusState } from './status-file.ts';
+import { StatusFile, StatusFileError, confirmedHit, jobFingerprint, readStatus, type Status, type StatusRange, type StatusState } from './status-file.ts';
 import { readRequestBytes } from './stdin.ts';
 
 /** Exit codes of the protocol and of signals (128 + signal number). */
@@ -153,7 +151,7 @@ async function mineRange(args: MineArgs, request: MineRequest, bytes: Uint8Array
     return EXIT.exhausted;
   };
 
-  if (resumed?.saved?.state === 'found') return answerSaved(resumed.saved, request, range, status!.path);
+  if (resumed?.saved?.state === 'found') return answerSaved(resumed.saved, request, status!.path);
   if (resumed?.saved?.state === 'exhausted' || count === 0n) {
     last = { ...last, watermark: end };
     return exhausted();
@@ -220,18 +218,9 @@ async function mineRange(args: MineArgs, request: MineRequest, bytes: Uint8Array
 }
 
 /** A status file that says `found`: its nonce, re-verified with node:crypto, is the answer. */
-async function answerSaved(saved: Status, request: MineRequest, range: Range, path: string): Promise<number> {
-  const nonce = (() => {
-    try {
-      return nonceFromHex(saved.nonce_hex!, request.nonceWidth);
-    } catch {
-      throw new StatusFileError(`cannot resume: ${path} says found, but its nonce ${JSON.stringify(saved.nonce_hex)} is not a ${request.nonceWidth}-byte nonce`);
-    }
-  })();
-  const check = await checkHit(request, nonce, nodeSha256, 'node:crypto');
-  if (!check.valid || nonce < range.start || nonce >= range.start + range.count) {
-    throw new StatusFileError(`cannot resume: ${path} says found nonce ${saved.nonce_hex}, but node:crypto does not confirm it in this range; nothing was printed`);
-  }
+async function answerSaved(saved: Status, request: MineRequest, path: string): Promise<number> {
+  const nonce = await confirmedHit(saved, request);
+  if (nonce === null) throw new StatusFileError(`cannot resume: ${path} says found nonce ${saved.nonce_hex}, but node:crypto does not confirm it in this range; nothing was printed`);
   await writeLine(formatHit({ nonce, nonceWidth: request.nonceWidth, attempts: saved.attempts, elapsedS: saved.elapsed_s }));
   return EXIT.found;
 }

@@ -8,10 +8,8 @@
  * prints a coverage summary instead, exit 0 once the files are read and checked.
  */
 import { readFileSync } from 'node:fs';
-import { formatExhausted, formatHit, nonceFromHex, nonceToHex, parseRequest, type MineRequest } from '../core/protocol.ts';
-import { checkHit } from '../core/verify.ts';
-import { nodeSha256 } from './sha256.ts';
-import { jobFingerprint, readStatus, type Status, type StatusRange } from './status-file.ts';
+import { formatExhausted, formatHit, nonceToHex, parseRequest, type MineRequest } from '../core/protocol.ts';
+import { confirmedHit, jobFingerprint, readStatus, type Status, type StatusRange } from './status-file.ts';
 
 /** Options of `dmint-miner merge`. */
 export interface MergeArgs {
@@ -97,10 +95,8 @@ export async function merge(args: MergeArgs): Promise<MergeOutcome> {
   const hits: Array<{ file: string; nonce: bigint }> = [];
   for (const { file, status } of shards) {
     if (status.state !== 'found') continue;
-    const nonce = nonceFromHex(status.nonce_hex!, request.nonceWidth);
-    const [start, end] = spanOf(status.range);
-    const check = await checkHit(request, nonce, nodeSha256, 'node:crypto');
-    if (!check.valid || nonce < start || nonce >= end) return refuse(`${file} reports nonce ${status.nonce_hex}, which node:crypto does not confirm in its range; nothing was answered`);
+    const nonce = await confirmedHit(status, request);
+    if (nonce === null) return refuse(`${file} reports nonce ${status.nonce_hex}, which node:crypto does not confirm in its range; nothing was answered`);
     hits.push({ file, nonce });
   }
   hits.sort((a, b) => (a.nonce < b.nonce ? -1 : 1));

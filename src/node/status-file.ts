@@ -8,8 +8,10 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { MineRequest } from '../core/protocol.ts';
+import { nonceFromHex, type MineRequest } from '../core/protocol.ts';
 import type { Shard } from '../core/range.ts';
+import { checkHit } from '../core/verify.ts';
+import { nodeSha256 } from './sha256.ts';
 
 /** Version of the status file's shape. */
 export const STATUS_SCHEMA = 1;
@@ -94,6 +96,22 @@ export function readStatus(path: string, use: 'resume' | 'merge' = 'resume'): St
   if (!isRange(s.range) || !isRange(s.whole) || typeof s.watermark !== 'string' || !DECIMAL.test(s.watermark)) throw unusable('its range or watermark is missing or malformed');
   if (s.state === 'found' && (typeof s.nonce_hex !== 'string' || !/^[0-9a-f]+$/.test(s.nonce_hex))) throw unusable('it says found but holds no nonce');
   return s as Status;
+}
+
+/**
+ * The nonce a `found` status reports, once node:crypto confirms it inside the
+ * status's range; null when it does not (a status file is input, not proof).
+ */
+export async function confirmedHit(status: Status, request: MineRequest): Promise<bigint | null> {
+  let nonce: bigint;
+  try {
+    nonce = nonceFromHex(status.nonce_hex ?? '', request.nonceWidth);
+  } catch {
+    return null;
+  }
+  const start = BigInt(status.range.start);
+  if (nonce < start || nonce >= start + BigInt(status.range.count)) return null;
+  return (await checkHit(request, nonce, nodeSha256, 'node:crypto')).valid ? nonce : null;
 }
 
 /** Writes the status file atomically, holding its lock. */
