@@ -8,10 +8,12 @@ import { parseRequest } from '../core/protocol.ts';
 import type { JobOptions, MineResponse } from '../core/job-api.ts';
 import { Miner } from './miner.ts';
 
-/** Options of {@link mine}: a job's options plus its thread count and worker script. */
+/** Options of {@link mine}: a job's options plus its thread count, throttle and worker script. */
 export interface MineOptions extends JobOptions {
   /** Worker threads (default: `navigator.hardwareConcurrency`). */
   threads?: number;
+  /** Percent of each thread's time spent hashing, 1 to 100 (default 100). */
+  throttle?: number;
   /** The worker script (default: worker.js beside this bundle). */
   workerUrl?: URL | string;
 }
@@ -21,15 +23,15 @@ export interface MineOptions extends JobOptions {
  * `{nonce_hex, attempts, elapsed_s}` (re-verified in a worker with WebCrypto,
  * or the core's pure-TS SHA-256 where `crypto.subtle` is missing) or
  * `{exhausted: true}`; rejects with the core's RequestError for a bad request,
- * a RangeError for a bad range or thread count, or the abort reason (a
+ * a RangeError for a bad range, thread count or throttle, or the abort reason (a
  * DOMException named AbortError unless the signal was given another) within
  * 200 ms of the abort.
  */
 export async function mine(request: object | string, options: MineOptions = {}): Promise<MineResponse> {
-  const { threads, workerUrl, ...job } = options;
+  const { threads, throttle, workerUrl, ...job } = options;
   parseRequest(request); // a bad request fails before any worker starts
   if (job.signal?.aborted) throw job.signal.reason;
-  const miner = new Miner({ threads, workerUrl });
+  const miner = new Miner({ threads, throttle, workerUrl });
   try {
     return await miner.mine(request, job);
   } finally {

@@ -28,6 +28,12 @@ export interface MinerOptions {
   chunkSize?: bigint;
   /** Nonces per kernel call. */
   batch?: number;
+  /**
+   * Percent of each thread's time spent hashing, 1 to 100 (default 100). Below
+   * 100 each thread rests after every batch, so the machine stays usable; the
+   * answer is the same. Change it later with `setThrottle`.
+   */
+  throttle?: number;
 }
 
 /**
@@ -39,6 +45,7 @@ export interface MinerOptions {
  * const miner = new Miner({ threads: 2 });
  * const response = await miner.mine(request, { onProgress: (p) => show(p.rate) });
  * miner.setThreads(1); // the tab went to the background: leave the user a core
+ * miner.setThrottle(50); // or hash half of the time
  * await miner.close();
  * ```
  */
@@ -47,7 +54,7 @@ export class Miner extends Engine {
   readonly mode: SchedulingMode;
 
   /**
-   * @throws RangeError for a bad thread count, chunk size or batch; SupportError
+   * @throws RangeError for a bad thread count, throttle, chunk size or batch; SupportError
    * where the browser has no WebAssembly or no Web Workers; Error for the
    * shared mode where memory cannot be shared.
    */
@@ -67,7 +74,7 @@ export class Miner extends Engine {
     const url = options.workerUrl ?? new URL('./worker.js', import.meta.url);
     super(
       build,
-      { threads: options.threads ?? (globalThis.navigator?.hardwareConcurrency || 1), chunkSize: options.chunkSize, batch: options.batch },
+      { threads: options.threads ?? (globalThis.navigator?.hardwareConcurrency || 1), chunkSize: options.chunkSize, batch: options.batch, throttle: options.throttle },
       (events) => new WorkerExecutor(events, { url, build, module, bytes: kernelBinaries[build], mode }),
     );
     this.mode = mode;

@@ -8,7 +8,7 @@
  */
 import type { PieceOrder } from '../core/engine.ts';
 import { Kernel } from '../core/kernel.ts';
-import { PieceCells, runPiece, runPieceAsync, type PieceResult } from '../core/piece-run.ts';
+import { PieceCells, Rest, runPiece, runPieceAsync, type PieceResult } from '../core/piece-run.ts';
 import { PIECE_REPORT_MS } from '../core/tuning.ts';
 import { checkHit } from '../core/verify.ts';
 import type { FromWorker, PieceMessage, ToWorker } from './messages.ts';
@@ -30,6 +30,8 @@ let kernel: Kernel | undefined;
 let jobId: number | null = null;
 /** Message-path pieces running or queued, and whether each was halted. */
 const halted = new Map<number, boolean>();
+/** The throttle's rest between batches on the message path; a `piece-halt` cuts it short. */
+const rest = new Rest();
 let queue: Promise<void> = Promise.resolve();
 
 const post = (message: FromWorker): void => scope.postMessage(message);
@@ -62,15 +64,16 @@ function kernelFor(order: PieceOrder): Kernel {
 
 /** Search a piece the message way: yield between batches, report progress, stop when halted. */
 async function runByMessages(m: PieceMessage): Promise<PieceResult> {
-  const { first, count, batch } = m.order;
+  const { first, count, batch, duty } = m.order;
   let reported = performance.now();
-  return runPieceAsync(kernelFor(m.order), first, count, batch, async (searched) => {
+  return runPieceAsync(kernelFor(m.order), first, count, batch, duty, async (searched, restMs) => {
     const now = performance.now();
     if (now - reported >= PIECE_REPORT_MS) {
       post({ type: 'piece-progress', piece: m.piece, searched });
       reported = now;
     }
-    await yieldToEvents();
+    if (restMs > 0) await rest.sleep(restMs);
+    else await yieldToEvents();
     return halted.get(m.piece) !== true;
   });
 }
@@ -80,7 +83,7 @@ async function runPieceMessage(m: PieceMessage): Promise<void> {
   let r: PieceResult;
   try {
     if (halted.get(m.piece)) r = { hit: null, searched: 0 };
-    else if (m.cells) r = runPiece(kernelFor(m.order), PieceCells.attach(m.cells), m.order.first, m.order.count, m.order.batch);
+    else if (m.cells) r = runPiece(kernelFor(m.order), PieceCells.attach(m.cells), m.order.first, m.order.count, m.order.batch, m.order.duty);
     else r = await runByMessages(m);
   } finally {
     state.busy = false;
@@ -104,7 +107,10 @@ function onMessage(m: ToWorker): void {
       queue = queue.then(() => runPieceMessage(m)).catch(fail);
       return;
     case 'piece-halt':
-      if (halted.has(m.piece)) halted.set(m.piece, true);
+      if (halted.has(m.piece)) {
+        halted.set(m.piece, true);
+        rest.wake();
+      }
       return;
     case 'verify': {
       const sha = hostSha256();

@@ -19,7 +19,7 @@ import { abortError, type HitCheck, type JobOptions, type MineProgress, type Min
 import { JobBook, hitResponse, jobProgress, openJob, type BookJob } from './job-book.ts';
 import type { KernelBuild } from './kernel-build.ts';
 import { kernelBound, nonceToHex, type KernelBound, type MineRequest, type NonceWidth } from './protocol.ts';
-import { checkThreads } from './range.ts';
+import { checkThreads, checkThrottle } from './range.ts';
 import type { Piece } from './schedule.ts';
 import { BATCH_SIZE, CHUNK_SIZE, PROGRESS_INTERVAL_MS } from './tuning.ts';
 
@@ -37,6 +37,8 @@ export interface PieceOrder {
   readonly count: bigint;
   /** Nonces per kernel call. */
   readonly batch: number;
+  /** Percent of its time the thread hashes (the throttle): below 100 it rests between batches. */
+  readonly duty: number;
 }
 
 /** How a piece ended on its thread. */
@@ -98,6 +100,8 @@ export interface EngineOptions {
   chunkSize?: bigint;
   /** Nonces per kernel call. */
   batch?: number;
+  /** Percent of each thread's time spent hashing, 1 to 100 (default 100: no rest). */
+  throttle?: number;
 }
 
 interface Out {
@@ -133,6 +137,7 @@ export class Engine {
   /** Every piece out, jobs settled or not (a settled job's pieces still hold their threads until they stop). */
   readonly #out = new Set<Out>();
   #threads: number;
+  #throttle: number;
   #paused = false;
   #closed = false;
   #ids = 0;
@@ -143,10 +148,11 @@ export class Engine {
    * @param build - the kernel build the executor's threads run.
    * @param executor - made with the engine's events.
    * @param head - an executor that searches each job's first piece outside the thread count (the CLI's head start).
-   * @throws RangeError for a bad thread count, chunk size or batch.
+   * @throws RangeError for a bad thread count, throttle, chunk size or batch.
    */
   protected constructor(build: KernelBuild, options: EngineOptions, executor: (events: ExecutorEvents) => Executor, head?: PieceRunner) {
     this.#threads = checkThreads(options.threads);
+    this.#throttle = checkThrottle(options.throttle ?? 100);
     const chunkSize = options.chunkSize ?? CHUNK_SIZE;
     if (typeof chunkSize !== 'bigint' || chunkSize < 1n) throw new RangeError(`chunkSize must be a positive bigint, got ${String(chunkSize)}`);
     const batch = options.batch ?? BATCH_SIZE;
@@ -173,6 +179,25 @@ export class Engine {
     let n = 0;
     for (const out of this.#out) if (out.counted) n++;
     return n;
+  }
+
+  /** Percent of each thread's time spent hashing (100: full speed). */
+  get throttle(): number {
+    return this.#throttle;
+  }
+
+  /**
+   * Change the throttle of the running jobs without restarting them: each
+   * piece out hands its rest back within a batch (or a rest) and goes out
+   * again at the new duty; the answer is the same lowest hit.
+   * @throws RangeError unless 1 to 100; Error once closed.
+   */
+  setThrottle(percent: number): void {
+    this.#assertOpen();
+    const throttle = checkThrottle(percent);
+    if (throttle === this.#throttle) return;
+    this.#throttle = throttle;
+    for (const out of this.#out) this.#halt(out);
   }
 
   /** Whether {@link Engine.pause} is in effect. */
@@ -289,7 +314,9 @@ export class Engine {
     job.out.set(piece, out);
     this.#out.add(out);
     const { preimage, nonceWidth } = job.request;
-    const order: PieceOrder = { jobId: job.id, preimage, nonceWidth, bound: job.bound, first: job.start + piece.from, count: piece.to - piece.from, batch: this.#batch };
+    const order: PieceOrder = {
+      jobId: job.id, preimage, nonceWidth, bound: job.bound, first: job.start + piece.from, count: piece.to - piece.from, batch: this.#batch, duty: this.#throttle,
+    };
     out.run = executor.run(order, {
       done: (report) => this.#settle(out, report),
       lost: (err) => {

@@ -15,6 +15,7 @@ export type ToChild =
   | { type: 'mine'; id: JobId; request: object | string; options?: { start?: bigint | number | string; count?: bigint | number | string } }
   | { type: 'cancel'; id: JobId }
   | { type: 'setThreads'; threads: number }
+  | { type: 'setThrottle'; percent: number }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'status' };
@@ -24,4 +25,4 @@ export type FromChild =
   | { type: 'progress'; id: JobId; attempts: number; elapsed_s: number; rate: number; watermark: string }
   | { type: 'result'; id: JobId; response: MineResponse }
   | { type: 'error'; id: JobId | null; name: string; message: string }
-  | { type: 'status'; threads: number; activeThreads: number; paused: boolean; jobs: number };
+  | { type: 'status'; threads: number; activeThreads: number; paused: boolean; jobs: number; throttle: number };

@@ -13,6 +13,15 @@ export function checkThreads(threads: number): number {
 }
 
 /**
+ * A throttle: the percent of each thread's time spent hashing, a whole number from 1 to 100.
+ * @throws RangeError for anything else.
+ */
+export function checkThrottle(percent: number): number {
+  if (!Number.isInteger(percent) || percent < 1 || percent > 100) throw new RangeError(`throttle must be a whole percent from 1 to 100, got ${percent}`);
+  return percent;
+}
+
+/**
  * `[start, start + count)` with the defaults filled in (from 0, to the end of
  * the nonce space).
  * @throws RangeError when the range is empty or runs outside the nonce space.

@@ -7,25 +7,27 @@
 import { parseRequest } from '../core/protocol.ts';
 import { Miner, type JobOptions, type MineResponse } from './miner.ts';
 
-/** Options of {@link mine}: a job's options plus its thread count. */
+/** Options of {@link mine}: a job's options plus its thread count and throttle. */
 export interface MineOptions extends JobOptions {
   /** Worker threads (default: the available parallelism). */
   threads?: number;
+  /** Percent of each thread's time spent hashing, 1 to 100 (default 100). */
+  throttle?: number;
 }
 
 /**
  * Mine one request: the protocol request as an object or JSON text. Resolves to
  * `{nonce_hex, attempts, elapsed_s}` (re-verified with node:crypto) or
  * `{exhausted: true}`; rejects with the core's RequestError for a bad request,
- * a RangeError for a bad range or thread count, or the abort reason (a
+ * a RangeError for a bad range, thread count or throttle, or the abort reason (a
  * DOMException named AbortError unless the signal was given another) within
  * a kernel batch of the abort.
  */
 export async function mine(request: object | string, options: MineOptions = {}): Promise<MineResponse> {
-  const { threads, ...job } = options;
+  const { threads, throttle, ...job } = options;
   parseRequest(request); // a bad request fails before any thread starts
   if (job.signal?.aborted) throw job.signal.reason;
-  const miner = new Miner({ threads });
+  const miner = new Miner({ threads, throttle });
   try {
     return await miner.mine(request, job);
   } finally {

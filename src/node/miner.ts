@@ -27,6 +27,12 @@ export interface MinerOptions {
   /** Nonces per kernel call. */
   batch?: number;
   /**
+   * Percent of each thread's time spent hashing, 1 to 100 (default 100). Below
+   * 100 each thread rests after every batch, so the machine stays usable; the
+   * answer is the same. Change it later with `setThrottle`.
+   */
+  throttle?: number;
+  /**
    * Search each job's first piece on the calling thread, outside the thread
    * count, while the worker threads boot, so a hit near the start of the range
    * is answered without waiting for them (the CLI does). It yields to the event
@@ -42,11 +48,12 @@ export interface MinerOptions {
  * const miner = new Miner({ threads: 2 });
  * const response = await miner.mine(request, { onProgress: (p) => show(p.rate) });
  * miner.setThreads(1); // the user came back: leave them a core
+ * miner.setThrottle(50); // or hash half of the time
  * await miner.close();
  * ```
  */
 export class Miner extends Engine {
-  /** @throws RangeError for a bad thread count, chunk size or batch. */
+  /** @throws RangeError for a bad thread count, throttle, chunk size or batch. */
   constructor(options: MinerOptions = {}) {
     const build = options.build ?? chooseBuild(kernelBinaries);
     const module = new WebAssembly.Module(kernelBinaries[build] as Uint8Array<ArrayBuffer>);
@@ -54,7 +61,7 @@ export class Miner extends Engine {
     const workerFile = workerPath(options.workerFile);
     super(
       build,
-      { threads, chunkSize: options.chunkSize, batch: options.batch },
+      { threads, chunkSize: options.chunkSize, batch: options.batch, throttle: options.throttle },
       // Sized for going back up to all cores without a new pool.
       (events) => new ThreadExecutor(events, { module, build, workerFile, poolSize: Math.max(threads, availableParallelism()) }),
       options.headStart ? new HeadStart(Kernel.fromModule(build, module)) : undefined,

@@ -13,7 +13,7 @@ import { Piscina } from 'piscina';
 import type { Executor, ExecutorEvents, PieceEnd, PieceOrder, PieceRunner, RunningPiece } from '../core/engine.ts';
 import type { HitCheck } from '../core/job-api.ts';
 import type { Kernel } from '../core/kernel.ts';
-import { PieceCells, runPieceAsync } from '../core/piece-run.ts';
+import { PieceCells, Rest, runPieceAsync } from '../core/piece-run.ts';
 import type { MineRequest } from '../core/protocol.ts';
 import { checkHit } from '../core/verify.ts';
 import { nodeSha256 } from './sha256.ts';
@@ -122,9 +122,11 @@ export class HeadStart implements PieceRunner {
   run(order: PieceOrder, end: PieceEnd): RunningPiece {
     let halted = false;
     let searched = 0;
-    const between = async (n: number): Promise<boolean> => {
+    const rest = new Rest();
+    const between = async (n: number, restMs: number): Promise<boolean> => {
       searched = n;
-      await nextTurn();
+      if (restMs > 0) await rest.sleep(restMs);
+      else await nextTurn();
       return !halted;
     };
     // The first batch waits a turn too, so the engine posts the threads' pieces (and they boot) first.
@@ -136,10 +138,16 @@ export class HeadStart implements PieceRunner {
           this.#kernel.setJob(order.preimage, order.nonceWidth, order.bound);
           this.#jobId = order.jobId;
         }
-        return runPieceAsync(this.#kernel, order.first, order.count, order.batch, between);
+        return runPieceAsync(this.#kernel, order.first, order.count, order.batch, order.duty, between);
       })
       .then(end.done, end.lost);
-    return { searched: () => searched, halt: () => (halted = true) };
+    return {
+      searched: () => searched,
+      halt: () => {
+        halted = true;
+        rest.wake();
+      },
+    };
   }
 
   async close(): Promise<void> {}

@@ -38,5 +38,5 @@ export default function runTask(task: PieceTask): PieceTaskResult {
     kernel.setJob(task.preimage, task.nonceWidth, task.bound);
     jobId = task.jobId;
   }
-  return { ...runPiece(kernel, PieceCells.attach(task.cells), task.first, task.count, task.batch), threadId };
+  return { ...runPiece(kernel, PieceCells.attach(task.cells), task.first, task.count, task.batch, task.duty), threadId };
 }

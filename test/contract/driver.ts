@@ -42,6 +42,7 @@ export interface MinerSpec {
   threads?: number;
   chunkSize?: number;
   batch?: number;
+  throttle?: number;
 }
 
 /** A job on a host's miner. */
@@ -65,6 +66,7 @@ export interface DriverMiner {
   mine(request: string, spec?: JobSpec): Promise<DriverJob>;
   state(): Promise<MinerState>;
   setThreads(threads: number): Promise<void>;
+  setThrottle(percent: number): Promise<void>;
   pause(): Promise<void>;
   resume(): Promise<void>;
   /** The lowest and highest `activeThreads` over `ms`, sampled on the host. */
@@ -73,7 +75,7 @@ export interface DriverMiner {
   untilActive(n: number, ms: number): Promise<number>;
   /** The highest `activeThreads` until every one of `jobs` settles, sampled on the host. */
   peakUntil(jobs: DriverJob[]): Promise<number>;
-  /** Random thread changes and pauses on the host until `job` settles (see {@link MinerHost.chaos}). */
+  /** Random thread, throttle and pause changes on the host until `job` settles (see {@link MinerHost.chaos}). */
   chaos(job: DriverJob, seed: number, opts: { steps: number; minMs: number; maxMs: number; finalThreads: number }): Promise<ChaosStep[]>;
   /** Close it: host times of the call and of its promise resolving. */
   close(): Promise<{ calledAt: number; resolvedAt: number }>;
@@ -121,6 +123,7 @@ export function driverOver(name: string, call: Transport): MinerDriver {
     mine: async (request, spec = {}) => job(await call('mine', id, request, spec)),
     state: () => call('state', id),
     setThreads: async (n) => unwrap(await call('setThreads', id, n)),
+    setThrottle: async (p) => unwrap(await call('setThrottle', id, p)),
     pause: async () => unwrap(await call('pause', id)),
     resume: async () => unwrap(await call('resume', id)),
     watchThreads: (ms) => call('watchThreads', id, ms),

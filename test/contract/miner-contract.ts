@@ -148,7 +148,7 @@ export function describeMinerContract(title: string, open: () => Promise<MinerDr
         expectAnswer(await (await m.mine(one.request, span(one))).result(), one, `one-nonce window at ${threads} threads`);
         // The answer does not wait for pieces above the hit; they stop within a batch.
         expect(await m.untilActive(0, 1000), 'pieces above the hit stop').toBe(0);
-        expect(await m.state()).toEqual({ threads, activeThreads: 0, paused: false, jobs: 0 });
+        expect(await m.state()).toEqual({ threads, activeThreads: 0, paused: false, jobs: 0, throttle: 100 });
       }
     });
 
@@ -186,7 +186,7 @@ export function describeMinerContract(title: string, open: () => Promise<MinerDr
       expectAnswer(await job.result(), w);
       expectPlausibleReports(await job.reports(), w);
       expect(await m.untilActive(0, 1000), 'pieces above the hit stop').toBe(0);
-      expect(await m.state()).toEqual({ threads: 2, activeThreads: 0, paused: false, jobs: 0 });
+      expect(await m.state()).toEqual({ threads: 2, activeThreads: 0, paused: false, jobs: 0, throttle: 100 });
     });
 
     it('pause stops hashing (no thread busy, progress frozen) and resume finishes with the same answer', async () => {
@@ -211,6 +211,40 @@ export function describeMinerContract(title: string, open: () => Promise<MinerDr
       expect((await m.state()).paused).toBe(false);
       expectAnswer(await job.result(), w);
       expectPlausibleReports(await job.reports(), w);
+    });
+
+    it('throttled, it hashes a fraction of the time; setThrottle applies live with the same answer; at 1 % a pause still stops within 200 ms', async () => {
+      const m = await d.create({ threads: 2, throttle: 50 });
+      expect((await m.state()).throttle).toBe(50);
+      // About 1.5 s at full speed and 2 s throttled come before the answer; the rate measured at the start can be low.
+      const w = windowOf(deep, leadFor(rate, 5));
+      const job = await m.mine(w.request, { ...span(w), progress: true });
+      expect(await m.untilActive(2, 5000)).toBe(2);
+      /** Nonces counted over `ms` after the change has had `settle` ms to reach every thread. */
+      const counted = async (percent: number, settle: number, ms: number): Promise<number> => {
+        await m.setThrottle(percent);
+        await d.sleep(settle);
+        const attemptsNow = async () => (await job.reports()).at(-1)?.attempts ?? 0;
+        const before = await attemptsNow();
+        await d.sleep(ms);
+        return (await attemptsNow()) - before;
+      };
+      const full = await counted(100, 300, 1100);
+      const tenth = await counted(10, 600, 1100);
+      await expectRunning(job, 'while throttled (make it longer?)');
+      // Expected 10 %; half leaves room for a noisy machine while still failing a throttle that does nothing.
+      expect(tenth, `nonces at 10 % (${tenth}) against 100 % (${full})`).toBeLessThan(full / 2);
+      expect(tenth, 'still hashing at 10 %').toBeGreaterThan(0);
+      // At 1 % a thread rests about 100 times as long as a batch: a halt must cut the rest short.
+      await m.setThrottle(1);
+      await d.sleep(300);
+      await m.pause();
+      expect(await m.untilActive(0, ABORT_MS), 'threads stopped within 200 ms of the pause, mid-rest').toBe(0);
+      await m.resume();
+      await m.setThrottle(100);
+      expectAnswer(await job.result(), w);
+      expectPlausibleReports(await job.reports(), w);
+      expect((await m.state()).throttle).toBe(100);
     });
 
     it('aborting a job rejects it within 200 ms (AbortError, or the caller\'s own reason) and leaves the other jobs running', async () => {
@@ -290,6 +324,7 @@ export function describeMinerContract(title: string, open: () => Promise<MinerDr
         await expect(m.setThreads(2)).rejects.toThrow(/closed/);
         await expect(m.pause()).rejects.toThrow(/closed/);
         await expect(m.resume()).rejects.toThrow(/closed/);
+        await expect(m.setThrottle(50)).rejects.toThrow(/closed/);
         const again = await m.close(); // a second close is harmless
         expect(again.resolvedAt - again.calledAt).toBeLessThan(ABORT_MS);
       }
@@ -301,9 +336,14 @@ export function describeMinerContract(title: string, open: () => Promise<MinerDr
       }
       await expect(d.create({ threads: 1, chunkSize: 0 })).rejects.toMatchObject({ rangeError: true });
       await expect(d.create({ threads: 1, batch: 0 })).rejects.toMatchObject({ rangeError: true });
+      for (const throttle of [0, 101, 50.5, Number.NaN]) {
+        await expect(d.create({ threads: 1, throttle }), `throttle ${throttle}`).rejects.toMatchObject({ name: 'RangeError', rangeError: true });
+      }
       const m = await d.create({ threads: 1 });
       for (const threads of [0, 1.5]) await expect(m.setThreads(threads), `setThreads(${threads})`).rejects.toMatchObject({ rangeError: true });
       expect((await m.state()).threads).toBe(1);
+      for (const percent of [0, 101, -5]) await expect(m.setThrottle(percent), `setThrottle(${percent})`).rejects.toMatchObject({ rangeError: true });
+      expect((await m.state()).throttle).toBe(100);
       const v1 = requestOf(ENDLESS_V1);
       const badRanges = [
         { request: v1, start: 2 ** 32 - 1, count: 2 }, // past the end of the V1 space

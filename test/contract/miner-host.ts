@@ -20,7 +20,9 @@ export interface MinerLike {
   readonly activeThreads: number;
   readonly paused: boolean;
   readonly jobs: number;
+  readonly throttle: number;
   setThreads(threads: number): void;
+  setThrottle(percent: number): void;
   pause(): void;
   resume(): void;
   mine(request: object | string, options?: {
@@ -34,7 +36,7 @@ export interface MinerLike {
 
 /** The library entry the host drives: the Node one or dist/browser/index.js. */
 export interface MinerLib {
-  Miner: new (options?: { threads?: number; chunkSize?: bigint; batch?: number }) => MinerLike;
+  Miner: new (options?: { threads?: number; chunkSize?: bigint; batch?: number; throttle?: number }) => MinerLike;
 }
 
 /** A thrown value, as plain data: enough to tell an AbortError, a RangeError or the caller's own reason apart. */
@@ -69,6 +71,7 @@ export interface MinerState {
   activeThreads: number;
   paused: boolean;
   jobs: number;
+  throttle: number;
 }
 
 /** Options of a contract job. */
@@ -153,12 +156,13 @@ export function createMinerHost(lib: MinerLib) {
     now: (): number => performance.now(),
 
     /** A new Miner; its id, or what the constructor threw. */
-    create(options: { threads?: number; chunkSize?: number; batch?: number }): Result<number> {
+    create(options: { threads?: number; chunkSize?: number; batch?: number; throttle?: number }): Result<number> {
       return attempt(() => {
         const m = new lib.Miner({
           threads: options.threads,
           chunkSize: options.chunkSize === undefined ? undefined : BigInt(options.chunkSize),
           batch: options.batch,
+          throttle: options.throttle,
         });
         miners.set(++ids, m);
         return ids;
@@ -217,10 +221,11 @@ export function createMinerHost(lib: MinerLib) {
 
     state(miner: number): MinerState {
       const m = minerOf(miner);
-      return { threads: m.threads, activeThreads: m.activeThreads, paused: m.paused, jobs: m.jobs };
+      return { threads: m.threads, activeThreads: m.activeThreads, paused: m.paused, jobs: m.jobs, throttle: m.throttle };
     },
 
     setThreads: (miner: number, threads: number): Result<void> => attempt(() => minerOf(miner).setThreads(threads)),
+    setThrottle: (miner: number, percent: number): Result<void> => attempt(() => minerOf(miner).setThrottle(percent)),
     pause: (miner: number): Result<void> => attempt(() => minerOf(miner).pause()),
     resume: (miner: number): Result<void> => attempt(() => minerOf(miner).resume()),
 
@@ -262,9 +267,10 @@ export function createMinerHost(lib: MinerLib) {
 
     /**
      * Until `job` settles, apply a seeded random sequence of setThreads(1..3),
-     * pause and resume at random intervals of `minMs`..`maxMs`. A pause lasts
-     * one interval (the job must end); after `steps` steps the miner is left
-     * resumed at `finalThreads` to finish. The steps taken, for a failure message.
+     * setThrottle(25, 50 or 100), pause and resume at random intervals of
+     * `minMs`..`maxMs`. A pause lasts one interval (the job must end); after
+     * `steps` steps the miner is left resumed at `finalThreads` and full speed
+     * to finish. The steps taken, for a failure message.
      */
     async chaos(miner: number, job: number, seed: number, opts: { steps: number; minMs: number; maxMs: number; finalThreads: number }): Promise<ChaosStep[]> {
       const m = minerOf(miner);
@@ -280,7 +286,10 @@ export function createMinerHost(lib: MinerLib) {
         if (record.settled !== null) break;
         if (m.paused) step('resume', () => m.resume());
         else if (random() < 0.25) step('pause', () => m.pause());
-        else {
+        else if (random() < 0.2) {
+          const percent = [25, 50, 100][Math.floor(random() * 3)]!;
+          step(`setThrottle(${percent})`, () => m.setThrottle(percent));
+        } else {
           const n = 1 + Math.floor(random() * 3);
           step(`setThreads(${n})`, () => m.setThreads(n));
         }
@@ -288,6 +297,7 @@ export function createMinerHost(lib: MinerLib) {
       if (record.settled === null) {
         if (m.paused) step('resume', () => m.resume());
         step(`setThreads(${opts.finalThreads})`, () => m.setThreads(opts.finalThreads));
+        if (m.throttle !== 100) step('setThrottle(100)', () => m.setThrottle(100));
       }
       return log;
     },

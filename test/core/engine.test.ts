@@ -27,7 +27,7 @@ class LooseRunner implements PieceRunner {
     kernel.setJob(order.preimage, order.nonceWidth, this.bound);
     let halted = false;
     let searched = 0;
-    void runPieceAsync(kernel, order.first, order.count, order.batch, async (n) => {
+    void runPieceAsync(kernel, order.first, order.count, order.batch, order.duty, async (n) => {
       searched = n;
       if (this.rnd.below(4) === 0) await sleep(this.rnd.below(3));
       else await tick();
@@ -144,7 +144,7 @@ describe('Engine (real kernels, simulated threads, many hits per range)', () => 
     expect([last.attempts, last.watermark]).toEqual([0x10000, 1n << 32n]);
   });
 
-  it('keeps the lowest hit through random thread changes and pauses while pieces are out', async () => {
+  it('keeps the lowest hit through random thread, throttle and pause changes while pieces are out', async () => {
     const rnd = prng(2718);
     for (let trial = 0; trial < 4; trial++) {
       const preimage = rnd.bytes(64);
@@ -155,9 +155,10 @@ describe('Engine (real kernels, simulated threads, many hits per range)', () => 
       let settled = false;
       void job.finally(() => (settled = true)).catch(() => {});
       for (let step = 0; step < 30 && !settled; step++) {
-        const op = rnd.below(3);
+        const op = rnd.below(4);
         if (op === 0) engine.setThreads(1 + rnd.below(4));
         else if (op === 1) engine.pause();
+        else if (op === 2) engine.setThrottle(1 + rnd.below(100));
         else engine.resume();
         await sleep(rnd.below(3));
       }
@@ -165,5 +166,23 @@ describe('Engine (real kernels, simulated threads, many hits per range)', () => 
       expect(await job, `trial ${trial}`).toMatchObject(hitOf(want[0], 4));
       await engine.close();
     }
+  });
+
+  it('counts every nonce of a range exactly once through random throttle changes (each hands the pieces back)', async () => {
+    const rnd = prng(1618);
+    const preimage = rnd.bytes(64);
+    const engine = new LooseEngine({ threads: 3, chunkSize: 700n, batch: 50, bound: NEVER, seed: 5 });
+    let last: MineProgress | undefined;
+    const job = engine.mine(requestOf(preimage, 4), { start: 1000n, count: 60_000n, onProgress: (p) => (last = p) });
+    let settled = false;
+    void job.finally(() => (settled = true)).catch(() => {});
+    for (let step = 0; step < 40 && !settled; step++) {
+      engine.setThrottle(1 + rnd.below(100));
+      await sleep(rnd.below(3));
+    }
+    expect(await job).toEqual({ exhausted: true });
+    expect([last!.attempts, last!.watermark]).toEqual([60_000, 61_000n]);
+    expect(engine.throttle).toBeGreaterThanOrEqual(1);
+    await engine.close();
   });
 });
