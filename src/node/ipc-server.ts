@@ -6,10 +6,11 @@
  *
  * In:  `{type: "mine", id, request, options?: {start?, count?}}`,
  *      `{type: "cancel", id}`, `{type: "setThreads", threads}`,
- *      `{type: "pause"}`, `{type: "resume"}`, `{type: "status"}`.
+ *      `{type: "setThrottle", percent}`, `{type: "pause"}`, `{type: "resume"}`,
+ *      `{type: "status"}`.
  * Out: `{type: "progress", id, attempts, elapsed_s, rate, watermark}`,
  *      `{type: "result", id, response}`, `{type: "error", id, name, message}`,
- *      `{type: "status", threads, activeThreads, paused, jobs}`.
+ *      `{type: "status", threads, activeThreads, paused, jobs, throttle}`.
  * A malformed message gets an `error` reply (with the message's id when it had
  * a usable one, else null); nothing here throws.
  * @module
@@ -43,12 +44,17 @@ function describe(err: unknown): { name: string; message: string } {
   return { name: 'Error', message: String(err) };
 }
 
-/**
- * Serve a miner over `send`. `threads` is the miner's starting thread count
- * (default: the available parallelism).
- */
-export function createIpcServer(send: (message: FromChild) => void, threads?: number): IpcServer {
-  const miner = new Miner({ threads });
+/** The child miner's starting options. */
+export interface IpcMinerOptions {
+  /** Thread count (default: the available parallelism). */
+  threads?: number;
+  /** Percent of each thread's time spent hashing (default 100). */
+  throttle?: number;
+}
+
+/** Serve a miner over `send`. */
+export function createIpcServer(send: (message: FromChild) => void, options: IpcMinerOptions = {}): IpcServer {
+  const miner = new Miner(options);
   const jobs = new Map<JobId, AbortController>();
   const reply = (id: JobId | null, err: unknown): void => send({ type: 'error', id, ...describe(err) });
 
@@ -96,14 +102,16 @@ export function createIpcServer(send: (message: FromChild) => void, threads?: nu
           return jobs.get(msg.id)!.abort(abortError('the job was cancelled'));
         case 'setThreads':
           return miner.setThreads(msg.threads as number);
+        case 'setThrottle':
+          return miner.setThrottle(msg.percent as number);
         case 'pause':
           return miner.pause();
         case 'resume':
           return miner.resume();
         case 'status':
-          return send({ type: 'status', threads: miner.threads, activeThreads: miner.activeThreads, paused: miner.paused, jobs: miner.jobs });
+          return send({ type: 'status', threads: miner.threads, activeThreads: miner.activeThreads, paused: miner.paused, jobs: miner.jobs, throttle: miner.throttle });
         default:
-          throw new TypeError(`unknown message type ${JSON.stringify(msg.type)}; expected mine, cancel, setThreads, pause, resume or status`);
+          throw new TypeError(`unknown message type ${JSON.stringify(msg.type)}; expected mine, cancel, setThreads, setThrottle, pause, resume or status`);
       }
     } catch (err) {
       const id = typeof message === 'object' && message !== null && isId((message as { id?: unknown }).id) ? (message as { id: JobId }).id : null;

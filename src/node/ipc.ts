@@ -2,7 +2,8 @@
  * `wasm-dmint-miner/ipc`: the program a parent forks to mine in a child process
  * (bundled as CommonJS, dist/node/ipc.cjs, so it also runs from an asar archive).
  *
- * - `child_process.fork(path, ['--threads', '2'])`: messages on the IPC channel;
+ * - `child_process.fork(path, ['--threads', '2'])`: messages on the IPC channel
+ *   (`--throttle P` starts it at P % of each thread's time);
  *   the child exits when the parent disconnects.
  * - Electron `utilityProcess.fork(path, ['--threads', '2'])`: messages through
  *   `process.parentPort` (`{data}` events); it has no stdin and no channel of
@@ -11,9 +12,8 @@
  * The messages are those of {@link createIpcServer}. Nothing is written to
  * stdout; a start-up problem goes to stderr with exit code 1.
  */
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createIpcServer, type FromChild } from './ipc-server.ts';
+import { createIpcServer, type FromChild, type IpcMinerOptions } from './ipc-server.ts';
 
 /** Electron's utility-process port (absent under plain Node). */
 interface ParentPort {
@@ -21,35 +21,44 @@ interface ParentPort {
   postMessage(message: unknown): void;
 }
 
-/** `--threads N` (default: the available parallelism); anything else is a start-up error. */
-function threadsFromArgs(argv: string[]): number {
-  let raw: string | undefined;
-  try {
-    raw = parseArgs({ args: argv, options: { threads: { type: 'string' } }, strict: true }).values.threads;
-  } catch (err) {
-    process.stderr.write(`dmint-miner ipc: ${(err as Error).message.split('\n')[0]}\n`);
-    process.exit(1);
-  }
-  if (raw === undefined) return availableParallelism();
-  const n = Number(raw);
-  if (!/^[0-9]+$/.test(raw) || !Number.isSafeInteger(n) || n < 1) {
-    process.stderr.write(`dmint-miner ipc: --threads must be a positive integer, got ${raw}\n`);
-    process.exit(1);
-  }
-  return n;
+function startupError(message: string): never {
+  process.stderr.write(`dmint-miner ipc: ${message}\n`);
+  process.exit(1);
 }
 
-const threads = threadsFromArgs(process.argv.slice(2));
+/** `--threads N` and `--throttle P` (defaults: all cores, 100 %); anything else is a start-up error. */
+function optionsFromArgs(argv: string[]): IpcMinerOptions {
+  let values: { threads?: string; throttle?: string } = {};
+  try {
+    values = parseArgs({ args: argv, options: { threads: { type: 'string' }, throttle: { type: 'string' } }, strict: true }).values;
+  } catch (err) {
+    startupError((err as Error).message.split('\n')[0]!);
+  }
+  const options: IpcMinerOptions = {};
+  if (values.threads !== undefined) {
+    const n = Number(values.threads);
+    if (!/^[0-9]+$/.test(values.threads) || !Number.isSafeInteger(n) || n < 1) startupError(`--threads must be a positive integer, got ${values.threads}`);
+    options.threads = n;
+  }
+  if (values.throttle !== undefined) {
+    const p = Number(values.throttle);
+    if (!/^[0-9]+$/.test(values.throttle) || p < 1 || p > 100) startupError(`--throttle must be a whole percent from 1 to 100, got ${values.throttle}`);
+    options.throttle = p;
+  }
+  return options;
+}
+
+const options = optionsFromArgs(process.argv.slice(2));
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
 
 if (parentPort) {
-  const server = createIpcServer((m: FromChild) => parentPort.postMessage(m), threads);
+  const server = createIpcServer((m: FromChild) => parentPort.postMessage(m), options);
   parentPort.on('message', (event) => server.handle(event.data));
 } else if (process.send) {
   const server = createIpcServer((m: FromChild) => {
     // A parent that is gone cannot be told; the disconnect handler ends the child.
     if (process.connected) process.send!(m);
-  }, threads);
+  }, options);
   process.on('message', (m) => server.handle(m));
   process.on('disconnect', () => {
     void server.close().finally(() => process.exit(0));

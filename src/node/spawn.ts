@@ -20,6 +20,8 @@ const DEFAULT_IPC: URL = import.meta.url.endsWith('.ts')
 export interface SpawnOptions {
   /** Threads of the child's miner (default: the child's available parallelism). */
   threads?: number;
+  /** Percent of each of the child's threads' time spent hashing, 1 to 100 (default 100). */
+  throttle?: number;
   /** Path of the IPC child (default: ipc.cjs beside this bundle). */
   modulePath?: string | URL;
   /** Extra Node options for the child. */
@@ -34,11 +36,13 @@ export interface MinerProcess {
   mine(request: object | string, options?: JobOptions): Promise<MineResponse>;
   /** Change the child's thread count for the running jobs. */
   setThreads(threads: number): void;
+  /** Change the child's throttle for the running jobs (a bad value is reported on the child's `error` reply, as for setThreads). */
+  setThrottle(percent: number): void;
   /** Stop hashing in the child until {@link MinerProcess.resume}. */
   pause(): void;
   /** Start hashing again. */
   resume(): void;
-  /** The child miner's thread count, busy threads, pause state and running jobs. */
+  /** The child miner's thread count, busy threads, pause state, running jobs and throttle. */
   status(): Promise<ChildStatus>;
   /** Reject running jobs with AbortError, disconnect and wait for the child to exit. */
   close(): Promise<void>;
@@ -68,7 +72,10 @@ function replyError(m: { name: string; message: string }): Error | DOMException 
 export function spawnMiner(options: SpawnOptions = {}): MinerProcess {
   const file = options.modulePath ?? DEFAULT_IPC;
   const path = file instanceof URL || file.startsWith('file:') ? fileURLToPath(file) : file;
-  const args = options.threads === undefined ? [] : ['--threads', String(options.threads)];
+  const args = [
+    ...(options.threads === undefined ? [] : ['--threads', String(options.threads)]),
+    ...(options.throttle === undefined ? [] : ['--throttle', String(options.throttle)]),
+  ];
   const child = fork(path, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: options.execArgv ?? [] });
   const pending = new Map<JobId, Pending>();
   let stderr = '';
@@ -150,6 +157,7 @@ export function spawnMiner(options: SpawnOptions = {}): MinerProcess {
       });
     },
     setThreads: (threads) => send({ type: 'setThreads', threads }),
+    setThrottle: (percent) => send({ type: 'setThrottle', percent }),
     pause: () => send({ type: 'pause' }),
     resume: () => send({ type: 'resume' }),
     status: () => new Promise<ChildStatus>((resolve, reject) => {

@@ -31,7 +31,7 @@ async function until<T>(get: () => T | undefined, ms = 10_000): Promise<T> {
 describe('IPC message handler', () => {
   it('answers every malformed message with an error reply and keeps serving', async () => {
     const sent: FromChild[] = [];
-    const server = createIpcServer((m) => sent.push(m), 1);
+    const server = createIpcServer((m) => sent.push(m), { threads: 1 });
     const bad: [unknown, RegExp, unknown][] = [
       [null, /object with a type/, null],
       ['mine', /object with a type/, null],
@@ -44,6 +44,8 @@ describe('IPC message handler', () => {
       [{ type: 'cancel', id: 'nope' }, /no running job "nope"/, 'nope'],
       [{ type: 'cancel' }, /needs the id/, null],
       [{ type: 'setThreads', threads: 0 }, /threads must be a positive integer/, null],
+      [{ type: 'setThrottle', percent: 0 }, /throttle must be a whole percent from 1 to 100/, null],
+      [{ type: 'setThrottle', percent: '50' }, /throttle must be a whole percent/, null],
     ];
     for (const [message] of bad) server.handle(message);
     const errors = await until(() => (sent.length >= bad.length ? sent : undefined));
@@ -58,7 +60,7 @@ describe('IPC message handler', () => {
 
   it('refuses a second job with an id that is still running', async () => {
     const sent: FromChild[] = [];
-    const server = createIpcServer((m) => sent.push(m), 1);
+    const server = createIpcServer((m) => sent.push(m), { threads: 1 });
     server.handle({ type: 'mine', id: 1, request: requestJson(endless.preimage_hex, MAX, 4) });
     server.handle({ type: 'mine', id: 1, request: requestJson(endless.preimage_hex, MAX, 4) });
     expect(await until(() => sent.find((m) => m.type === 'error'))).toMatchObject({ id: 1, message: expect.stringMatching(/already running/) });
@@ -75,8 +77,9 @@ describe('IPC child (forked)', () => {
     miner = undefined;
   });
 
-  it('mines a vector with progress, cancels a job and keeps serving, and applies setThreads to a running job', async () => {
-    miner = spawnMiner({ threads: 2 });
+  it('mines a vector with progress, cancels a job and keeps serving, and applies setThreads and setThrottle to a running job', async () => {
+    miner = spawnMiner({ threads: 2, throttle: 80 });
+    expect(await miner.status()).toMatchObject({ throttle: 80 });
     const progress: number[] = [];
     const controller = new AbortController();
     const doomed = miner.mine(requestJson(endless.preimage_hex, MAX, 4), { signal: controller.signal, onProgress: (p) => progress.push(p.attempts) });
@@ -101,10 +104,13 @@ describe('IPC child (forked)', () => {
     expect(await statusWhen((s) => s.activeThreads === 2 && s.jobs === 1)).toMatchObject({ threads: 2, activeThreads: 2, jobs: 1 });
     miner.setThreads(1);
     expect(await statusWhen((s) => s.activeThreads <= 1)).toMatchObject({ threads: 1, activeThreads: 1 });
+    miner.setThrottle(30);
+    expect(await statusWhen((s) => s.throttle === 30)).toMatchObject({ throttle: 30, jobs: 1 });
     miner.pause();
     expect(await statusWhen((s) => s.activeThreads === 0)).toMatchObject({ paused: true, activeThreads: 0 });
     miner.resume();
     miner.setThreads(2);
+    miner.setThrottle(100);
     await expect(running).resolves.toMatchObject({ nonce_hex: deep.nonce_hex });
   });
 
@@ -164,12 +170,17 @@ describe('IPC child (forked)', () => {
     await exited;
   });
 
-  it('refuses to start without an IPC channel, and refuses a bad --threads (exit 1, stderr, nothing on stdout)', () => {
+  it('refuses to start without an IPC channel, and refuses a bad --threads or --throttle (exit 1, stderr, nothing on stdout)', () => {
     const alone = spawnSync(process.execPath, [IPC_CHILD], { encoding: 'utf8' });
     expect([alone.status, alone.stdout]).toEqual([1, '']);
     expect(alone.stderr).toMatch(/IPC channel/);
     const bad = spawnSync(process.execPath, [IPC_CHILD, '--threads', '0'], { encoding: 'utf8' });
     expect([bad.status, bad.stdout]).toEqual([1, '']);
     expect(bad.stderr).toMatch(/--threads must be a positive integer/);
+    for (const throttle of ['0', '101', 'half']) {
+      const refused = spawnSync(process.execPath, [IPC_CHILD, '--throttle', throttle], { encoding: 'utf8' });
+      expect([refused.status, refused.stdout], throttle).toEqual([1, '']);
+      expect(refused.stderr).toMatch(/--throttle must be a whole percent from 1 to 100/);
+    }
   });
 });
