@@ -31,7 +31,14 @@ export interface MineArgs {
   resume: boolean;
   /** Search only this part of the range. */
   shard: Shard | undefined;
+  /** Percent of each thread's time spent hashing (100: full speed). */
+  throttle: number;
+  /** `low` lowers the process's scheduling priority before any thread starts. */
+  priority: Priority;
 }
+
+/** The process's scheduling priority while mining. */
+export type Priority = 'low' | 'normal';
 
 /** Options of `dmint-miner bench`. */
 export interface BenchArgs {
@@ -78,6 +85,20 @@ function parseProgress(text: string | undefined): ProgressStyle | undefined {
   if (text !== 'json' && text !== 'human' && text !== 'none') {
     throw new UsageError(`--progress takes json, human or none, got ${JSON.stringify(text.slice(0, 40))}`);
   }
+  return text;
+}
+
+function parseThrottle(text: string | undefined): number {
+  if (text === undefined) return 100;
+  if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > 100) {
+    throw new UsageError(`--throttle takes a whole percent from 1 to 100 (the share of each thread's time spent hashing), got ${JSON.stringify(text.slice(0, 40))}`);
+  }
+  return Number(text);
+}
+
+function parsePriority(text: string | undefined): Priority {
+  if (text === undefined) return 'normal';
+  if (text !== 'low' && text !== 'normal') throw new UsageError(`--priority takes low or normal, got ${JSON.stringify(text.slice(0, 40))}`);
   return text;
 }
 
@@ -180,6 +201,8 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     'status-file': { type: 'string' },
     resume: { type: 'boolean' },
     shard: { type: 'string' },
+    throttle: { type: 'string' },
+    priority: { type: 'string' },
     'protocol-version': { type: 'boolean' },
     version: { type: 'boolean', short: 'V' },
     help: { type: 'boolean', short: 'h' },
@@ -202,6 +225,8 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     statusFile: str(values, 'status-file'),
     resume: values.resume === true,
     shard: values.shard === undefined ? undefined : parseShard(str(values, 'shard')!, env),
+    throttle: parseThrottle(str(values, 'throttle')),
+    priority: parsePriority(str(values, 'priority')),
   };
 }
 
@@ -236,6 +261,13 @@ Options:
                             stderr every 0.5 s (default when stderr is not a terminal);
                             human: a live status line (default on a terminal); none
   -q, --quiet               no progress and no exhaustion message
+  --throttle P              keep each thread hashing about P % of the time (1 to
+                            100, default 100): it rests between batches, so the
+                            machine stays usable; the answer is the same
+  --priority low|normal     low: lower the process's scheduling priority before
+                            any thread starts (nice 19; the idle class on
+                            Windows); where the OS refuses, a note and normal
+                            priority (default: normal)
   --shard I/N               search only the I-th of N equal parts of the range
                             (numbered from 0; the last takes the remainder); I may be
                             env:NAME, e.g. env:JOB_COMPLETION_INDEX or

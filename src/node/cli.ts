@@ -16,6 +16,7 @@ import { runBench } from './bench.ts';
 import { runDoctor } from './doctor.ts';
 import { merge } from './merge.ts';
 import { Miner } from './miner.ts';
+import { lowerPriority } from './priority.ts';
 import { humanLine, jsonFrame } from './progress.ts';
 import { StatusFile, StatusFileError, confirmedHit, jobFingerprint, readStatus, type Status, type StatusRange, type StatusState } from './status-file.ts';
 import { readRequestBytes } from './stdin.ts';
@@ -86,6 +87,11 @@ async function mine(args: MineArgs): Promise<number> {
   const earlyInt = early(EXIT.sigint);
   process.once('SIGTERM', earlyTerm);
   process.once('SIGINT', earlyInt);
+  if (args.priority === 'low') {
+    // Before any thread exists: threads inherit the priority of the thread that starts them.
+    const refused = lowerPriority();
+    if (refused !== null && !args.quiet) say(refused);
+  }
   if (process.stdin.isTTY) say('reading the JSON request from stdin (finish with Ctrl-D)');
   const bytes = await readRequestBytes(process.stdin);
   const request = parseRequest(bytes); // every rule checked before any thread starts
@@ -158,7 +164,7 @@ async function mineRange(args: MineArgs, request: MineRequest, bytes: Uint8Array
   }
   if (resumed?.saved && !args.quiet) say(`resuming ${status!.path}: nonces [${start}, ${end}) are left of [${range.start}, ${end})`);
 
-  const miner = new Miner({ threads: workers, headStart: true });
+  const miner = new Miner({ threads: workers, headStart: true, throttle: args.throttle });
   const controller = new AbortController();
   let signalCode: number | undefined;
   const onSignal = (code: number) => (): void => {
