@@ -10,6 +10,7 @@ import { Kernel, type KernelBuild } from '../core/kernel.ts';
 import type { MineProgress } from '../core/job-api.ts';
 import type { BenchArgs } from './args.ts';
 import { Miner } from './miner.ts';
+import { describeRuntime } from './runtime.ts';
 
 const PREIMAGE = new Uint8Array(64).fill(0xab);
 /** A bound no digest meets, so every nonce is hashed and nothing stops early. */
@@ -81,7 +82,8 @@ export async function runBench(args: Pick<BenchArgs, 'seconds' | 'workers' | 'js
   const ref = nodeCryptoRate(seconds);
   const one = hasSimd ? simd : scalar;
   const r3 = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
-  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.versions.node}`;
+  const runtime = describeRuntime();
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${runtime.name}`;
   if (json) {
     process.stdout.write(JSON.stringify({
       simd_mhs: r3(simd),
@@ -95,6 +97,7 @@ export async function runBench(args: Pick<BenchArgs, 'seconds' | 'workers' | 'js
       scaling: r3(all / one),
       seconds,
       machine,
+      runtime,
     }) + '\n');
     return 0;
   }
@@ -107,6 +110,8 @@ export async function runBench(args: Pick<BenchArgs, 'seconds' | 'workers' | 'js
   const out = [`Machine: ${machine}; ${seconds} s per figure`, '', '| what | Mh/s | × node:crypto |', '| --- | ---: | ---: |'];
   for (const [name, rate] of rows) out.push(`| ${name} | ${Number.isFinite(rate) ? rate.toFixed(2) : 'n/a'} | ${Number.isFinite(rate) ? (rate / ref).toFixed(1) : 'n/a'} |`);
   out.push('', `SIMD / scalar: ${(simd / scalar).toFixed(2)}; ${workers} threads / 1 thread: ${(all / one).toFixed(2)}`);
+  out.push(`Runtime: ${runtime.name}, V8 ${runtime.v8}`);
+  if (runtime.advice) out.push(`Note: ${runtime.advice}`);
   process.stdout.write(out.join('\n') + '\n');
   return 0;
 }

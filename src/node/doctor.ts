@@ -14,6 +14,7 @@ import { MAX_TARGET, kernelBound, nonceFromHex, type NonceWidth } from '../core/
 import { powMessage, verifySolutionSync } from '../core/verify.ts';
 import type { DoctorArgs } from './args.ts';
 import { poolRate } from './bench.ts';
+import { describeRuntime } from './runtime.ts';
 import { nodeSha256 } from './sha256.ts';
 
 /** One line of the report. */
@@ -54,6 +55,8 @@ function knownAnswers(build: KernelBuild): Check {
 /** Run every check, print the report, and return the exit code (1 if any check failed). */
 export async function runDoctor(args: Pick<DoctorArgs, 'json' | 'workers'>): Promise<number> {
   const checks: Check[] = [];
+  const runtime = describeRuntime();
+  checks.push({ name: 'runtime', ok: true, detail: `${runtime.name}, V8 ${runtime.v8}` });
   const simd = WebAssembly.validate(kernelBinaries.simd as Uint8Array<ArrayBuffer>);
   checks.push({ name: 'WebAssembly SIMD', ok: true, detail: simd ? 'supported: the 4-lane SIMD kernel runs' : 'not supported: the scalar kernel runs (slower)' });
   checks.push(knownAnswers('simd'), knownAnswers('scalar'));
@@ -76,9 +79,10 @@ export async function runDoctor(args: Pick<DoctorArgs, 'json' | 'workers'>): Pro
   };
   const ok = checks.every((c) => c.ok);
   if (args.json) {
-    process.stdout.write(JSON.stringify({ ok, checks, rate_hs: Math.round(rate), difficulty_1_v1: job }) + '\n');
+    process.stdout.write(JSON.stringify({ ok, checks, runtime, rate_hs: Math.round(rate), difficulty_1_v1: job }) + '\n');
   } else {
     const lines = checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`);
+    if (runtime.advice) lines.push(`note  ${runtime.advice}`);
     if (rate > 0) {
       lines.push(
         '',

@@ -16,6 +16,9 @@ describe('dmint-miner bench', () => {
     }
     expect(b.threads).toBe(2);
     expect(b.simd_vs_nodecrypto).toBeCloseTo(b.simd_mhs / b.nodecrypto_mhs, 0);
+    // The runtime it ran on (CI runs this on Node 20 and on Node 24): advice only below Node 22.
+    expect(b.runtime).toMatchObject({ name: `Node ${process.versions.node}`, node: process.versions.node, v8: process.versions.v8 });
+    expect(b.runtime.advice === null).toBe(Number(process.versions.node.split('.')[0]) >= 22);
   });
 
   it('prints a table without --json', async () => {
@@ -23,6 +26,7 @@ describe('dmint-miner bench', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\| SIMD kernel, 1 thread \| [0-9.]+ \|/);
     expect(r.stdout).toMatch(/\| node:crypto sha256d, 1 thread \| [0-9.]+ \| 1\.0 \|/);
+    expect(r.stdout).toContain(`Runtime: Node ${process.versions.node}, V8 ${process.versions.v8}`);
   });
 });
 
@@ -35,6 +39,7 @@ describe('dmint-miner doctor', () => {
     const names = d.checks.map((c: { name: string }) => c.name);
     expect(names).toEqual(expect.arrayContaining(['WebAssembly SIMD', 'simd kernel known answers', 'scalar kernel known answers', 'threads', 'measured rate']));
     expect(d.rate_hs).toBeGreaterThan(0);
+    expect(d.runtime).toMatchObject({ node: process.versions.node, v8: process.versions.v8 });
     expect(d.difficulty_1_v1.sweep_hit_probability).toBeCloseTo(0.3935, 3);
     expect(d.difficulty_1_v1.sweep_s).toBeCloseTo(2 ** 32 / d.rate_hs, 0);
     expect(d.difficulty_1_v1.p90_s).toBeGreaterThan(d.difficulty_1_v1.p50_s);
@@ -45,6 +50,10 @@ describe('dmint-miner doctor', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^ok +simd kernel known answers: 3 vectors/m);
     expect(r.stdout).toMatch(/one sweep of 2\^32 nonces: /);
+    expect(r.stdout).toContain(`ok    runtime: Node ${process.versions.node}, V8 ${process.versions.v8}`);
+    const note = /^note +Node (\d+) is behind the current LTS: on Node 24 this kernel ran \d+ % faster on one thread/m.exec(r.stdout);
+    if (Number(process.versions.node.split('.')[0]) < 22) expect(note?.[1]).toBe(process.versions.node.split('.')[0]);
+    else expect(note).toBeNull();
     expect(r.stdout.trimEnd().split('\n').pop()).toBe('doctor: all checks passed');
   });
 });
