@@ -61,13 +61,16 @@ for (const target of ['simd', 'scalar']) {
 }
 
 const esbuild = await import('esbuild');
+// Source maps are written beside the bundles for debugging in a clone, with no
+// sourceMappingURL comment: the package does not ship them, and a comment naming a
+// file that is not there makes consumers' bundlers and dev tools warn.
 const node = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   packages: 'external',
   loader: { '.wasm': 'binary' },
-  sourcemap: true,
+  sourcemap: 'external',
   logLevel: 'warning',
 };
 // The page's server is its own file, which scripts/serve-web.mjs imports too; the
@@ -100,7 +103,7 @@ const browser = {
   format: 'esm',
   target: 'es2022',
   loader: { '.wasm': 'binary' },
-  sourcemap: true,
+  sourcemap: 'external',
   logLevel: 'warning',
 };
 // The page (minified: it is served as is).

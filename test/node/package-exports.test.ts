@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -84,6 +85,21 @@ describe('package exports', () => {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => /^(src|test|assembly|scripts|fixtures|web|examples)\/|\.map$/.test(f))).toEqual([]);
+  });
+
+  // A comment naming a map that is not in the package makes consumers' bundlers and dev tools warn.
+  it('ships no sourceMappingURL comment that names a file the package does not ship', () => {
+    const files = packedFiles();
+    const code = files.filter((f) => /\.(?:[cm]?js|css)$/.test(f));
+    expect(code.length).toBeGreaterThanOrEqual(6);
+    for (const f of code) {
+      const text = readFileSync(`${root}${f}`, 'utf8');
+      for (const [, url] of text.matchAll(/(?:\/\/|\/\*)[#@]\s*sourceMappingURL=([^\s*]+)/g)) {
+        if (url!.startsWith('data:')) continue;
+        const target = posix.normalize(posix.join(posix.dirname(f), decodeURI(url!.split(/[?#]/)[0]!)));
+        expect(files, `${f} names ${url}`).toContain(target);
+      }
+    }
   });
 
   // The declarations describe the public entries and nothing internal: one
