@@ -64,9 +64,10 @@ async function bundle(platform: 'node' | 'browser'): Promise<{ text: string; inp
 }
 
 describe('package exports', () => {
-  it('resolves the name to the Node library and ./ipc to the CommonJS child under Node', async () => {
+  it('resolves the name to the Node library, ./ipc to the CommonJS child and ./browser/worker.js to the module worker under Node', async () => {
     expect(require.resolve('wasm-dmint-miner')).toBe(`${root}dist/node/index.js`);
     expect(require.resolve('wasm-dmint-miner/ipc')).toBe(`${root}dist/node/ipc.cjs`);
+    expect(require.resolve('wasm-dmint-miner/browser/worker.js')).toBe(`${root}dist/browser/worker.js`);
     const lib = await import('wasm-dmint-miner' as string);
     expect(typeof lib.Miner).toBe('function');
     expect(typeof lib.spawnMiner).toBe('function');
@@ -171,5 +172,19 @@ describe('the packed tarball in a consumer project', () => {
     } finally {
       expect(await server.close('SIGINT')).toBe(0);
     }
+  });
+
+  it('resolves wasm-dmint-miner/browser/worker.js to the shipped worker, for Node and for a bundler', async () => {
+    const worker = `${installed}dist/browser/worker.js`;
+    expect(readFileSync(worker, 'utf8')).toBe(readFileSync(`${root}dist/browser/worker.js`, 'utf8'));
+    const resolve = "console.log(import.meta.resolve('wasm-dmint-miner/browser/worker.js'))";
+    const url = execFileSync(process.execPath, ['--input-type=module', '-e', resolve], { cwd: consumer, encoding: 'utf8' }).trim();
+    expect(fileURLToPath(url)).toBe(worker);
+    expect(createRequire(join(consumer, 'package.json')).resolve('wasm-dmint-miner/browser/worker.js')).toBe(worker);
+    const r = await build({
+      stdin: { contents: "import 'wasm-dmint-miner/browser/worker.js';", resolveDir: consumer },
+      bundle: true, write: false, platform: 'browser', format: 'esm', metafile: true, logLevel: 'silent', absWorkingDir: consumer,
+    });
+    expect(Object.keys(r.metafile!.inputs)).toContain('node_modules/wasm-dmint-miner/dist/browser/worker.js');
   });
 });
