@@ -86,7 +86,7 @@ describe('package exports', () => {
   it('packs the entries, their workers and declarations, the page, and no sources, tests or maps', () => {
     const files = packedFiles();
     for (const f of ['dist/node/index.js', 'dist/node/dmint-miner.js', 'dist/node/worker.cjs', 'dist/node/ipc.cjs', 'dist/node/web-server.js', 'dist/browser/index.js',
-      'dist/browser/worker.js', 'dist/types/index.d.ts', 'dist/types/browser.d.ts', 'dist/types/ipc.d.cts', 'README.md', 'LICENSE', 'package.json']) {
+      'dist/browser/worker.js', 'dist/types/index.d.ts', 'dist/types/browser.d.ts', 'dist/types/ipc.d.cts', 'README.md', 'CHANGELOG.md', 'LICENSE', 'package.json']) {
       expect(files, f).toContain(f);
     }
     // The page `dmint-miner web` serves: every built file of it but the maps.
