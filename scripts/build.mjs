@@ -16,12 +16,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
 
 /**
- * The Node command (ESM) and its piscina worker (CommonJS, so it also loads from an asar archive);
+ * The Node command (ESM), the page's server it loads and its piscina worker (CommonJS, so it also loads from an asar archive);
  * the mining page (dist/web/: its static files, its ESM entry and its module worker).
  */
 const WEB_STATIC = ['index.html', 'style.css', 'favicon.svg'];
 const OUTPUTS = [
-  'build/kernel-simd.wasm', 'build/kernel-scalar.wasm', 'dist/node/dmint-miner.js', 'dist/node/index.js', 'dist/node/worker.cjs', 'dist/node/ipc.cjs',
+  'build/kernel-simd.wasm', 'build/kernel-scalar.wasm', 'dist/node/dmint-miner.js', 'dist/node/index.js', 'dist/node/worker.cjs', 'dist/node/ipc.cjs', 'dist/node/web-server.js',
   'dist/web/app.js', 'dist/web/worker.js', 'dist/types/index.d.ts', 'dist/types/browser.d.ts', 'dist/types/ipc.d.cts', 'dist/browser/index.js', 'dist/browser/worker.js',
   ...WEB_STATIC.map((f) => `dist/web/${f}`),
 ];
@@ -61,16 +61,28 @@ for (const target of ['simd', 'scalar']) {
 }
 
 const esbuild = await import('esbuild');
+// Source maps are written beside the bundles for debugging in a clone, with no
+// sourceMappingURL comment: the package does not ship them, and a comment naming a
+// file that is not there makes consumers' bundlers and dev tools warn.
 const node = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   packages: 'external',
   loader: { '.wasm': 'binary' },
-  sourcemap: true,
+  sourcemap: 'external',
   logLevel: 'warning',
 };
-await esbuild.build({ ...node, entryPoints: ['src/node/dmint-miner.ts'], outfile: 'dist/node/dmint-miner.js', format: 'esm' });
+// The page's server is its own file, which scripts/serve-web.mjs imports too; the
+// command loads that file instead of carrying a second copy.
+const webServerBeside = {
+  name: 'web-server-beside',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/web-server\.ts$/ }, () => ({ path: './web-server.js', external: true }));
+  },
+};
+await esbuild.build({ ...node, entryPoints: ['src/node/web-server.ts'], outfile: 'dist/node/web-server.js', format: 'esm' });
+await esbuild.build({ ...node, entryPoints: ['src/node/dmint-miner.ts'], outfile: 'dist/node/dmint-miner.js', format: 'esm', plugins: [webServerBeside] });
 await esbuild.build({ ...node, entryPoints: ['src/node/index.ts'], outfile: 'dist/node/index.js', format: 'esm' });
 // CommonJS has no import.meta: give it one from __filename, so modules that find
 // their neighbours with new URL('./x', import.meta.url) work in these bundles too.
@@ -91,7 +103,7 @@ const browser = {
   format: 'esm',
   target: 'es2022',
   loader: { '.wasm': 'binary' },
-  sourcemap: true,
+  sourcemap: 'external',
   logLevel: 'warning',
 };
 // The page (minified: it is served as is).

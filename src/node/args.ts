@@ -55,13 +55,21 @@ export interface DoctorArgs {
   workers: number;
 }
 
+/** Options of `dmint-miner web`: serve the shipped mining page. */
+export interface WebArgs {
+  command: 'web';
+  /** 0 picks any free port. */
+  port: number;
+  host: string;
+}
+
 /** Commands that print something and exit 0 at once. */
 export interface InfoArgs {
   command: 'help' | 'version' | 'protocol-version';
 }
 
 /** Everything the command line can ask for. */
-export type CliArgs = MineArgs | BenchArgs | DoctorArgs | InfoArgs | MergeArgs;
+export type CliArgs = MineArgs | BenchArgs | DoctorArgs | InfoArgs | MergeArgs | WebArgs;
 
 /** `--start`/`--count`: the core's nonce text, its mistakes as usage errors. */
 function parseNonceArg(flag: string, text: string): bigint {
@@ -191,6 +199,16 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     const { values } = parse(rest, { json: { type: 'boolean' }, workers: { type: 'string' }, threads: { type: 'string' } });
     return { command: 'doctor', json: values.json === true, workers: parseWorkers(str(values, 'workers') ?? str(values, 'threads')) };
   }
+  if (first === 'web') {
+    const { values } = parse(rest, { port: { type: 'string' }, host: { type: 'string' } });
+    const port = str(values, 'port') ?? '8080';
+    if (!/^[0-9]{1,5}$/.test(port) || Number(port) > 65535) {
+      throw new UsageError(`--port takes a port number from 0 to 65535 (0: any free port), got ${JSON.stringify(port.slice(0, 40))}`);
+    }
+    const host = str(values, 'host') ?? '127.0.0.1';
+    if (host === '') throw new UsageError('--host needs an address to listen on, e.g. 127.0.0.1');
+    return { command: 'web', port: Number(port), host };
+  }
   const { values } = parse(argv, {
     workers: { type: 'string' },
     threads: { type: 'string' },
@@ -235,6 +253,7 @@ export const USAGE = `Usage: dmint-miner [options] < request.json
        dmint-miner bench [--seconds S] [--workers N] [--json]
        dmint-miner doctor [--workers N] [--json]
        dmint-miner merge --request request.json [--json] STATUS_FILES...
+       dmint-miner web [--port N] [--host H]
 
 Mines one Radiant Glyph dMint proof of work (pyrxd external-miner protocol v1):
 reads one JSON request from stdin (to EOF, at most 4096 bytes), searches nonces
@@ -287,11 +306,17 @@ the lowest hit (exit 0; a note on stderr if lower shards are unfinished) or
 {"exhausted":true} (exit 2) once every shard is exhausted; otherwise exit 1 with
 the missing ranges on stderr. --json prints a coverage summary instead.
 
+web: serves the mining page shipped in the package (dist/web/) on http://H:N/
+(default 127.0.0.1:8080; --port 0 picks a free port) with the headers it needs
+(COOP/COEP, a CSP allowing 'wasm-unsafe-eval'); prints the URL on stdout and
+runs until Ctrl-C or SIGTERM (exit 0). A port in use or a bad flag: exit 1.
+
 Exit codes:
   0    a valid nonce was found and printed
   1    usage error, bad request, or internal error (one line on stderr, stdout empty)
   2    the range was searched to its end without a valid nonce ({"exhausted":true})
   130  interrupted by SIGINT; 143 terminated by SIGTERM (stdout empty)
 
-The miner opens no network connection: the preimage never leaves this machine.
+Mining opens no network connection: the preimage never leaves this machine (only
+"dmint-miner web" listens, to serve the page).
 `;

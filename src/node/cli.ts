@@ -256,6 +256,11 @@ export async function main(argv: string[]): Promise<number> {
         return await runDoctor(args);
       case 'mine':
         return await mine(args);
+      case 'web': {
+        // Loaded here only: mining never has node:http in the process.
+        const { SHIPPED_PAGE, serveUntilStopped } = await import('./web-server.ts');
+        return await serveUntilStopped({ root: SHIPPED_PAGE, port: args.port, host: args.host, say });
+      }
       case 'merge': {
         const outcome = await merge(args);
         for (const note of outcome.notes) say(note);

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BIN, WORKER, runCli } from '../support/cli.ts';
 
+const WEB_SERVER = new URL('../../dist/node/web-server.js', import.meta.url);
+
 describe('dmint-miner bench', () => {
   it('--json prints one line with the kernel rates, the all-thread rate and the thread count', async () => {
     const r = await runCli(['bench', '--json', '--seconds', '0.3', '--workers', '2']);
@@ -76,5 +78,14 @@ describe('no network', () => {
     const network = /^(node:)?(net|http|https|http2|dns|tls|dgram|inspector)$|^(undici|ws)$/;
     expect(modules.filter((m) => network.test(m))).toEqual([]);
     expect(code).not.toMatch(/\bfetch\(|\bWebSocket\b|\bXMLHttpRequest\b/);
+  });
+
+  it('only `dmint-miner web` loads a network module: node:http, in web-server.js, imported on demand', () => {
+    const bin = readFileSync(BIN, 'utf8');
+    expect(bin).toContain('import("./web-server.js")');
+    expect(bin).not.toMatch(/from\s*["']\.\/web-server\.js["']/);
+    const server = readFileSync(WEB_SERVER, 'utf8');
+    const modules = [...server.matchAll(/from\s*["']([^"']+)["']/g)].map((m) => m[1]);
+    expect(modules.filter((m) => /^(node:)?(net|http|https|http2|dns|tls|dgram)$/.test(m))).toEqual(['node:http']);
   });
 });

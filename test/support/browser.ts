@@ -1,5 +1,5 @@
 // Helpers for the browser end-to-end tests: the static server (the real
-// scripts/serve-web.mjs, on port 0) and Debian's Chromium through playwright-core.
+// scripts/serve-web.mjs or `dmint-miner web`, on port 0) and Debian's Chromium through playwright-core.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,23 +18,26 @@ export const CHROMIUM_ARGS = [
 
 const SERVER = fileURLToPath(new URL('../../scripts/serve-web.mjs', import.meta.url));
 
-/** A running serve-web.mjs. */
+/** A running page server: serve-web.mjs or `dmint-miner web`. */
 export interface WebServer {
   /** `http://127.0.0.1:PORT/` */
   url: string;
   process: ChildProcess;
-  close(): Promise<void>;
+  /** What it wrote to stderr so far. */
+  stderr(): string;
+  /** Send `signal` (SIGTERM by default); resolves to the exit code. */
+  close(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Start scripts/serve-web.mjs on a free port with `flags`; resolves once it printed its URL. */
-export function serveWeb(flags: string[] = []): Promise<WebServer> {
+/** Start `node ...args`, a server that prints its URL as its first line on stdout; resolves once it did. */
+export function startServer(args: string[]): Promise<WebServer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SERVER, '--port', '0', ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`serve-web did not print its URL in 10 s: ${err}`));
+      reject(new Error(`${args.join(' ')} did not print its URL in 10 s: ${err}`));
     }, 10_000);
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
@@ -45,18 +48,24 @@ export function serveWeb(flags: string[] = []): Promise<WebServer> {
       resolve({
         url: m[1],
         process: child,
-        close: () => new Promise((done) => {
-          if (child.exitCode !== null) return done();
-          child.once('exit', () => done());
-          child.kill('SIGTERM');
+        stderr: () => err,
+        close: (signal = 'SIGTERM') => new Promise((done) => {
+          if (child.exitCode !== null) return done(child.exitCode);
+          child.once('exit', (code) => done(code));
+          child.kill(signal);
         }),
       });
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`serve-web exited with ${code}: ${err}`));
+      reject(new Error(`${args.join(' ')} exited with ${code}: ${err}`));
     });
   });
+}
+
+/** Start scripts/serve-web.mjs on a free port with `flags`; resolves once it printed its URL. */
+export function serveWeb(flags: string[] = []): Promise<WebServer> {
+  return startServer([SERVER, '--port', '0', ...flags]);
 }
 
 /** Launch Debian's Chromium headless. */
