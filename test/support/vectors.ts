@@ -61,7 +61,7 @@ export interface Fixture {
   pow_vectors: PowVector[];
   negative_vectors: NegativeVector[];
   comparison_cases: ComparisonCase[];
-  conformance_v2_contract_targets: { id: string; target_hex: string; expected_attempts: number }[];
+  conformance_v2_contract_targets: { id: string; difficulty: number; target_hex: string; expected_attempts: number }[];
   statistics: {
     difficulty_1_target_hex: string;
     p_per_attempt_difficulty_1: number;
