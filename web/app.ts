@@ -9,24 +9,28 @@
  * id="result">` holds exactly the response line the CLI would print.
  * @module
  */
-import { RequestError } from '../src/core/errors.ts';
 import { estimate } from '../src/core/estimate.ts';
 import type { HitCheck, MineProgress, MineResponse } from '../src/core/job-api.ts';
-import { formatExhausted, formatHit, nonceToHex, parseRequest, type MineRequest } from '../src/core/protocol.ts';
-import { nonceSpace } from '../src/core/range.ts';
-import { SupportError, VerificationError, WorkerFailure } from '../src/browser/errors.ts';
+import { formatExhausted, formatHit, nonceToHex, type MineRequest } from '../src/core/protocol.ts';
+import { SupportError } from '../src/browser/errors.ts';
 import { pickBuild } from '../src/browser/kernel-module.ts';
 import { Miner } from '../src/browser/miner.ts';
+import { ActivityLog } from './activity-log.ts';
 import { RateChart } from './chart.ts';
 import { DEMOS } from './demos.ts';
-import { formatCount, formatDuration, formatPercent, formatRate, parseNonceField, parseThreads } from './format.ts';
+import { describeEnvironment, describeMiner, describeWorkers, type EnvironmentCard } from './environment.ts';
+import { describeError } from './describe-error.ts';
+import { checkForm, showFormProblems, type FormCheck } from './form-check.ts';
+import { formatCount, formatDuration, formatPercent, formatRate, parseThreads } from './format.ts';
 import { clearResults, loadResults, saveResult, type SavedResult } from './history.ts';
+import { renderHistory, type HistoryCard } from './history-list.ts';
 import { clearInterrupted, loadInterrupted, saveInterrupted, type InterruptedJob } from './interrupted.ts';
-import { LinkError, buildLink, parseLink, type LinkParams } from './link.ts';
+import { buildLink, parseLink, type LinkParams } from './link.ts';
+import { OutlookView, describeDifficulty } from './outlook.ts';
+import { BADGE, tabTitle, type PageState } from './page-state.ts';
+import { PAUSE_WORDS, PauseReasons, type PauseReason } from './pause-reasons.ts';
+import { Politeness } from './politeness.ts';
 import { RecentRate } from './recent-rate.ts';
-
-/** The page's states, as `document.body.dataset.state`. */
-type PageState = 'idle' | 'mining' | 'paused' | 'stopped' | 'found' | 'exhausted' | 'error';
 
 const $ = <T extends HTMLElement | SVGElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -37,9 +41,14 @@ const $ = <T extends HTMLElement | SVGElement>(id: string): T => {
 const ui = {
   demo: $<HTMLSelectElement>('demo'),
   request: $<HTMLTextAreaElement>('request'),
+  requestError: $<HTMLParagraphElement>('request-error'),
   threads: $<HTMLInputElement>('threads'),
   start: $<HTMLInputElement>('start'),
   count: $<HTMLInputElement>('count'),
+  rangeError: $<HTMLParagraphElement>('range-error'),
+  pauseHidden: $<HTMLInputElement>('pause-hidden'),
+  pauseBattery: $<HTMLInputElement>('pause-battery'),
+  batteryNote: $<HTMLParagraphElement>('battery-note'),
   startBtn: $<HTMLButtonElement>('start-btn'),
   pauseBtn: $<HTMLButtonElement>('pause-btn'),
   stopBtn: $<HTMLButtonElement>('stop-btn'),
@@ -52,28 +61,24 @@ const ui = {
   rate: $<HTMLElement>('rate'),
   attempts: $<HTMLElement>('attempts'),
   elapsed: $<HTMLElement>('elapsed'),
-  eta: $<HTMLElement>('eta'),
   progress: $<HTMLProgressElement>('progress'),
   progressLabel: $<HTMLElement>('progress-label'),
   progressPct: $<HTMLElement>('progress-pct'),
-  odds: $<HTMLElement>('odds'),
   result: $<HTMLOutputElement>('result'),
   copyBtn: $<HTMLButtonElement>('copy-btn'),
   verified: $<HTMLParagraphElement>('verified'),
-  history: $<HTMLOListElement>('history'),
-  historyEmpty: $<HTMLParagraphElement>('history-empty'),
   clearBtn: $<HTMLButtonElement>('clear-btn'),
-  envBuild: $<HTMLElement>('env-build'),
-  envMode: $<HTMLElement>('env-mode'),
-  envWorkers: $<HTMLElement>('env-workers'),
-  envVerify: $<HTMLElement>('env-verify'),
-  envCores: $<HTMLElement>('env-cores'),
+  logCopyBtn: $<HTMLButtonElement>('log-copy-btn'),
+};
+const history: HistoryCard = { list: $('history'), empty: $('history-empty'), clear: $('clear-btn') };
+const showHistory = (results: readonly SavedResult[]) => renderHistory(history, results);
+const env: EnvironmentCard = {
+  build: $('env-build'), mode: $('env-mode'), workers: $('env-workers'), verify: $('env-verify'), cores: $('env-cores'),
 };
 
 const chart = new RateChart($<SVGSVGElement>('chart'));
-const BADGE: Record<PageState, string> = {
-  idle: 'Idle', mining: 'Mining…', paused: 'Paused', stopped: 'Stopped', found: 'Found', exhausted: 'Exhausted', error: 'Error',
-};
+const outlook = new OutlookView({ difficulty: $('difficulty'), odds: $('odds'), etaLabel: $('eta-label'), eta: $('eta') });
+const log = new ActivityLog($<HTMLOListElement>('activity-log'), $<HTMLParagraphElement>('activity-empty'));
 const TITLE = document.title;
 const cores = navigator.hardwareConcurrency || 1;
 /** The thread count when the field is empty: one per core, within the field's limit. */
@@ -96,6 +101,8 @@ interface Running {
   pausedAt?: number;
   /** Milliseconds spent paused before the current pause, so the final average counts hashing time only. */
   pausedMs: number;
+  /** The share of the range searched (of the 90 % mark for a V2 space), as the bar shows it. */
+  fraction: number;
 }
 
 /** The page's one Miner: workers and the compiled kernel are kept between jobs. */
@@ -103,12 +110,21 @@ let miner: Miner | undefined;
 /** Set when the browser cannot run the kernel at all (a CSP block): Start stays off until a reload. */
 let unusable = false;
 let running: Running | undefined;
+/** Why the running job is paused; empty while it hashes and between jobs. */
+const pauses = new PauseReasons();
+/** Whether the form holds a job that can start (checked as it is typed). */
+let formReady = false;
+/** The last rate measured in this tab, for the expected time to a hit between jobs. */
+let lastRate: number | undefined;
 
 function setState(state: PageState): void {
   document.body.dataset.state = state;
-  ui.badge.textContent = BADGE[state];
-  const active = state === 'mining' || state === 'paused';
-  ui.startBtn.disabled = active || miner === undefined || unusable;
+  ui.badge.textContent = state === 'paused' ? pauses.badge() : BADGE[state];
+  // For scripts and tests: who holds the pause (button, hidden, battery).
+  if (state === 'paused') document.body.dataset.pausedFor = pauses.held.join(' ');
+  else delete document.body.dataset.pausedFor;
+  const active = isActive(state);
+  enableStart();
   ui.stopBtn.disabled = !active;
   ui.pauseBtn.disabled = !active;
   ui.pauseBtn.textContent = state === 'paused' ? 'Resume' : 'Pause';
@@ -116,9 +132,17 @@ function setState(state: PageState): void {
   ui.request.readOnly = active;
   // The thread count stays editable: a change applies to the running job.
   for (const input of [ui.start, ui.count]) input.readOnly = active;
-  if (state === 'paused') document.title = `⏸ Paused · ${TITLE}`;
-  else if (!active) document.title = TITLE;
-  describeWorkers();
+  document.title = tabTitle(TITLE, state, { fraction: running?.fraction });
+  showWorkers();
+}
+
+function isActive(state = document.body.dataset.state): boolean {
+  return state === 'mining' || state === 'paused';
+}
+
+/** Start is on only for a job that can start, on a Miner that can run it. */
+function enableStart(): void {
+  ui.startBtn.disabled = isActive() || miner === undefined || unusable || !formReady;
 }
 
 function say(text: string, tone: '' | 'error' | 'warn' | 'ok' = ''): void {
@@ -126,20 +150,10 @@ function say(text: string, tone: '' | 'error' | 'warn' | 'ok' = ''): void {
   ui.message.className = tone ? `message ${tone}` : 'message';
 }
 
-/** One line for any error, in the words of the module that raised it. */
-function describeError(err: unknown): string {
-  if (err instanceof RequestError) return `Bad request: ${err.message}.`;
-  const known = [SupportError, LinkError, RangeError, WorkerFailure, VerificationError];
-  if (known.some((type) => err instanceof type)) return capitalize((err as Error).message) + '.';
-  return `Internal error: ${(err as Error)?.message ?? String(err)}`;
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 function fail(err: unknown): void {
-  say(describeError(err), 'error');
+  const line = describeError(err);
+  say(line, 'error');
+  log.add(`Error: ${line}`, 'error');
   setState('error');
 }
 
@@ -147,33 +161,9 @@ function workers(n: number): string {
   return `${n} ${n === 1 ? 'worker' : 'workers'}`;
 }
 
-// ---- environment --------------------------------------------------------
-
-function describeEnvironment(): void {
-  ui.envCores.textContent = `${cores} logical ${cores === 1 ? 'core' : 'cores'} reported`;
-  ui.envVerify.textContent = globalThis.crypto?.subtle
-    ? 'WebCrypto SHA-256, in a worker, independent of the kernel'
-    : "The miner's built-in SHA-256 (this context has no crypto.subtle, as on plain http), in a worker";
-}
-
-function describeMiner(m: Miner, forcedScalar: boolean): void {
-  document.body.dataset.build = m.build;
-  document.body.dataset.mode = m.mode;
-  if (m.build === 'simd') ui.envBuild.textContent = 'WebAssembly SIMD, 4 nonces per pass';
-  else if (forcedScalar) ui.envBuild.textContent = 'Scalar WebAssembly, forced by the link (scalar=1); this browser has SIMD';
-  else ui.envBuild.textContent = 'Scalar WebAssembly: this browser has no WebAssembly SIMD, so the slower scalar build runs';
-  ui.envMode.textContent = m.mode === 'shared'
-    ? 'Shared memory: the page is cross-origin isolated, so the workers share the search through a SharedArrayBuffer'
-    : 'Messages: the page is not cross-origin isolated (no SharedArrayBuffer), so the workers get their work by message';
-}
-
 /** The live thread count, in the environment card. */
-function describeWorkers(): void {
-  if (!miner) return;
-  const state = document.body.dataset.state;
-  if (state === 'mining') ui.envWorkers.textContent = `${miner.threads} allowed, ${miner.activeThreads} hashing now (Threads applies at once while mining)`;
-  else if (state === 'paused') ui.envWorkers.textContent = `${miner.threads} allowed, none hashing: paused`;
-  else ui.envWorkers.textContent = `None hashing; Start uses the Threads field (empty: ${DEFAULT_THREADS}, one per core)`;
+function showWorkers(): void {
+  if (miner) describeWorkers(env, miner, document.body.dataset.state, DEFAULT_THREADS);
 }
 
 // ---- form and links -----------------------------------------------------
@@ -186,6 +176,7 @@ function fillDemos(): void {
     ui.request.value = d.request;
     ui.start.value = d.start;
     ui.count.value = d.count;
+    checkFormNow();
     say(`Demo job loaded: ${d.label}.`);
   });
 }
@@ -198,6 +189,21 @@ function applyLink(link: LinkParams): void {
   if (link.threads !== undefined) ui.threads.value = link.threads;
   if (link.start !== undefined) ui.start.value = link.start;
   if (link.count !== undefined) ui.count.value = link.count;
+  checkFormNow();
+}
+
+/**
+ * The form as typed, checked as Start checks it: each problem under its field,
+ * Start enabled only for a job that can start, and (between jobs) what a hit
+ * of that job is worth.
+ */
+function checkFormNow(): FormCheck {
+  const c = checkForm({ request: ui.request.value, start: ui.start.value, count: ui.count.value });
+  showFormProblems(c, ui, describeError);
+  formReady = c.ok;
+  enableStart();
+  if (!running) outlook.show(c.ok ? c.job : undefined, lastRate, 'shown once a rate is measured');
+  return c;
 }
 
 function currentLink(): string {
@@ -224,26 +230,13 @@ function resetLive(): void {
   ui.rate.textContent = '—';
   ui.attempts.textContent = '0';
   ui.elapsed.textContent = '—';
-  ui.eta.textContent = '—';
   ui.progress.value = 0;
   ui.progressPct.textContent = '0 %';
-  ui.odds.textContent = '';
   ui.result.textContent = '';
   ui.verified.hidden = true;
   ui.copyBtn.disabled = true;
   delete document.body.dataset.stopMs;
   chart.clear();
-}
-
-/** The form's range, checked here so the message names the field and the nonce space. */
-function readRange(request: MineRequest): { start: bigint; count: bigint } {
-  const space = nonceSpace(request);
-  const start = parseNonceField('start', ui.start.value) ?? 0n;
-  if (start >= space) throw new RangeError(`start ${start} is outside the ${request.nonceWidth}-byte nonce space [0, 2^${8 * request.nonceWidth})`);
-  const count = parseNonceField('count', ui.count.value) ?? space - start;
-  if (count < 1n) throw new RangeError('count must be at least 1');
-  if (start + count > space) throw new RangeError(`start ${start} + count ${count} runs past the end of the ${request.nonceWidth}-byte nonce space (2^${8 * request.nonceWidth})`);
-  return { start, count };
 }
 
 function miningMessage(m: Miner, r: Running): string {
@@ -256,34 +249,28 @@ function startMining(): void {
   const m = miner;
   if (running || !m || unusable) return;
   resetLive();
-  const text = ui.request.value.trim();
-  let request: MineRequest;
-  let range: { start: bigint; count: bigint };
+  const c = checkFormNow();
   let threads: number;
   try {
-    request = parseRequest(text);
+    // The request's problem first, as the CLI reports it before the range's.
+    if (!c.ok) throw c.request ?? c.range?.error;
     threads = parseThreads(ui.threads.value) ?? DEFAULT_THREADS;
-    range = readRange(request);
     m.setThreads(threads);
   } catch (err) {
     fail(err);
     return;
   }
+  const { request, text, start, count } = c.job;
   // The field shows the count in use, which is what a change while mining is measured against.
   ui.threads.value = String(threads);
   ui.resumeOffer.hidden = true;
-  const r: Running = { controller: new AbortController(), request, ...range, recent: new RecentRate(), pausedMs: 0 };
+  const r: Running = { controller: new AbortController(), request, start, count, recent: new RecentRate(), pausedMs: 0, fraction: 0 };
   running = r;
   say(miningMessage(m, r));
-  const est = estimate(request.effectiveTarget);
-  if (request.nonceWidth === 4 || r.count <= 1n << 32n) {
-    const miss = Math.exp(Number(r.count) * Math.log1p(-est.p));
-    ui.odds.textContent = `This range holds a valid nonce with probability ${formatPercent(1 - miss)}; otherwise it ends exhausted, and the client changes the preimage.`;
-  } else {
-    ui.odds.textContent = 'A V2 space (2^64) never runs out: the bar shows attempts against the 90 % mark of the estimate.';
-  }
+  outlook.show(r, undefined, 'measuring…');
   ui.progressLabel.textContent = r.start === 0n && r.count === 1n << 32n ? 'V1 space searched' : r.count > 1n << 32n ? 'Attempts toward the 90 % mark' : 'Range searched';
   setState('mining');
+  log.add(`Started: nonces ${formatCount(start)} to ${formatCount(start + count - 1n)} on ${workers(threads)}, difficulty ${describeDifficulty(request).value}`);
   m.mine(text, {
     start: r.start,
     count: r.count,
@@ -293,6 +280,8 @@ function startMining(): void {
       r.check = check;
     },
   }).then((response) => finish(r, response), (err: unknown) => ended(r, err));
+  // A job started in a hidden tab or on battery waits as those settings ask.
+  for (const reason of politeness?.holding() ?? []) pauseFor(reason);
 }
 
 /** Live figures, every 0.5 s and once more with the final ones when the job settles. */
@@ -310,47 +299,66 @@ function showProgress(r: Running, p: MineProgress): void {
   ui.elapsed.textContent = formatDuration(p.elapsed_s);
   const q = estimate(r.request.effectiveTarget).quantiles;
   const fraction = r.count > 1n << 32n ? p.attempts / q.p90 : p.attempts / Number(r.count);
+  r.fraction = Math.min(1, fraction);
   ui.progress.value = Math.min(1000, Math.floor(fraction * 1000));
-  ui.progressPct.textContent = formatPercent(Math.min(1, fraction));
-  describeWorkers();
-  if (miner?.paused) {
+  ui.progressPct.textContent = formatPercent(r.fraction);
+  showWorkers();
+  if (pauses.paused) {
     ui.rate.textContent = 'paused';
-    ui.eta.textContent = 'paused';
+    outlook.hitTime(undefined, undefined, 'paused');
     chart.push(0, formatRate);
     return;
   }
   const rate = r.recent.push(p.elapsed_s, p.attempts);
-  if (rate === undefined) {
-    ui.eta.textContent = 'measuring…';
-    return;
-  }
-  ui.rate.textContent = formatRate(rate);
-  ui.eta.textContent = rate > 0 ? `p50 ${formatDuration(q.p50 / rate)} · p90 ${formatDuration(q.p90 / rate)}` : 'measuring…';
-  document.title = `⛏ ${formatRate(rate)} · ${TITLE}`;
-  chart.push(rate, formatRate);
+  if (rate !== undefined && rate > 0) lastRate = rate;
+  if (rate !== undefined) ui.rate.textContent = formatRate(rate);
+  outlook.hitTime(r.request, rate, 'measuring…');
+  document.title = tabTitle(TITLE, 'mining', { fraction: r.fraction, rate });
+  if (rate !== undefined) chart.push(rate, formatRate);
 }
 
+/** The Pause button: pause, or resume whatever holds the pause (the user overrides the settings). */
 function togglePause(): void {
+  if (pauses.paused) resumeFrom('button');
+  else pauseFor('button');
+}
+
+/** Pause the running job for `reason`; a job already paused keeps its pause and notes the reason. */
+function pauseFor(reason: PauseReason): void {
   const m = miner;
   const r = running;
   if (!m || !r || r.stopAt !== undefined) return;
-  if (m.paused) {
-    m.resume();
-    r.pausedMs += performance.now() - (r.pausedAt ?? performance.now());
-    r.pausedAt = undefined;
-    r.recent.clear(); // the rate restarts from the resume, not averaged with the pause
-    ui.rate.textContent = '—';
-    ui.eta.textContent = 'measuring…';
-    say(miningMessage(m, r));
-    setState('mining');
-  } else {
-    m.pause();
-    r.pausedAt = performance.now();
-    ui.rate.textContent = 'paused';
-    ui.eta.textContent = 'paused';
-    say('Paused: no worker hashes until Resume, and the search keeps its place, so the answer is the same lowest valid nonce. Stop ends the job.', 'warn');
-    setState('paused');
+  if (!pauses.hold(reason)) {
+    setState('paused'); // the badge names every reason that holds
+    return;
   }
+  m.pause();
+  r.pausedAt = performance.now();
+  ui.rate.textContent = 'paused';
+  outlook.hitTime(undefined, undefined, 'paused');
+  say(PAUSE_WORDS[reason].message, 'warn');
+  log.add(`Paused (${PAUSE_WORDS[reason].paused})`);
+  setState('paused');
+}
+
+/** Lift `reason` (the button lifts them all); resume once nothing holds the pause. */
+function resumeFrom(reason: PauseReason): void {
+  const m = miner;
+  const r = running;
+  if (!m || !r || r.stopAt !== undefined) return;
+  if (!(reason === 'button' ? pauses.clear() : pauses.lift(reason))) {
+    if (pauses.paused) setState('paused'); // another reason still holds: the badge names it
+    return;
+  }
+  m.resume();
+  r.pausedMs += performance.now() - (r.pausedAt ?? performance.now());
+  r.pausedAt = undefined;
+  r.recent.clear(); // the rate restarts from the resume, not averaged with the pause
+  ui.rate.textContent = '—';
+  outlook.hitTime(undefined, undefined, 'measuring…');
+  say(miningMessage(m, r));
+  log.add(`Resumed (${PAUSE_WORDS[reason].resumed})`);
+  setState('mining');
 }
 
 /** Apply the Threads field to the running job, or refuse it and show the count still in use. */
@@ -368,21 +376,24 @@ function applyThreads(): void {
   } catch (err) {
     ui.threads.value = String(keep);
     say(`${describeError(err)} ${m.paused ? `Kept ${workers(keep)} (paused).` : `Still mining on ${workers(keep)}.`}`, 'warn');
+    log.add(`Threads not changed: ${describeError(err)}`);
     return;
   }
   ui.threads.value = String(threads);
   if (threads === keep) return;
+  log.add(`Threads: ${keep} → ${threads}`);
   say(m.paused ? `Paused; ${workers(threads)} will hash on Resume.` : miningMessage(m, r));
-  describeWorkers();
+  showWorkers();
 }
 
 /** The job's promise settled: leave the Miner unpaused for the next one. */
 function settle(r: Running): void {
   running = undefined;
   if (r.pausedAt !== undefined) r.pausedMs += performance.now() - r.pausedAt;
+  pauses.clear();
   if (miner?.paused) miner.resume();
+  checkFormNow(); // between jobs: the form's job, at the last rate measured
   const p = r.last;
-  ui.eta.textContent = '—';
   if (!p) return;
   const hashingS = p.elapsed_s - r.pausedMs / 1000;
   ui.rate.textContent = hashingS > 0 ? `${formatRate(p.attempts / hashingS)} average` : '—';
@@ -412,12 +423,15 @@ function finish(r: Running, response: MineResponse): void {
     ui.verified.textContent = `Verified with ${check.sha256} SHA-256, independently of the kernel: sha256d ${check.digestHex.slice(0, 24)}… meets the target.`;
     ui.verified.hidden = false;
     say(`Found the lowest valid nonce of the range after ${formatCount(response.attempts)} attempts in ${formatDuration(response.elapsed_s)}.`, 'ok');
+    log.add(`Found nonce ${response.nonce_hex}, the lowest valid nonce of the range, after ${formatCount(response.attempts)} attempts in ${formatDuration(response.elapsed_s)}`);
+    log.add(`Verified nonce ${response.nonce_hex} with ${check.sha256} SHA-256, independently of the kernel: sha256d ${check.digestHex.slice(0, 24)}…`);
   } else {
     ui.progress.value = 1000;
     ui.progressPct.textContent = '100 %';
     say(`Exhausted: no valid nonce in nonces ${formatCount(r.start)} to ${formatCount(r.start + r.count - 1n)}. Build a new preimage and mine again.`);
+    log.add(`Exhausted: no valid nonce in nonces ${formatCount(r.start)} to ${formatCount(r.start + r.count - 1n)}`);
   }
-  renderHistory(saveResult({
+  showHistory(saveResult({
     at: new Date().toISOString(),
     preimage_hex: request.preimageHex,
     target_hex: request.target.toString(16).padStart(16, '0'),
@@ -437,6 +451,7 @@ function ended(r: Running, err: unknown): void {
     const stopMs = performance.now() - r.stopAt;
     document.body.dataset.stopMs = stopMs.toFixed(0);
     say(`Stopped after ${formatCount(r.last?.attempts ?? 0)} attempts; the job ended ${stopMs.toFixed(0)} ms after Stop.`, 'warn');
+    log.add(`Stopped after ${formatCount(r.last?.attempts ?? 0)} attempts`);
     setState('stopped');
     offerResume();
     return;
@@ -444,7 +459,7 @@ function ended(r: Running, err: unknown): void {
   if (err instanceof SupportError && err.problem === 'csp') {
     // Every job would fail the same way until the policy changes and the page reloads.
     unusable = true;
-    ui.envBuild.textContent = "Blocked by this page's Content Security Policy";
+    env.build.textContent = "Blocked by this page's Content Security Policy";
   }
   fail(err);
 }
@@ -457,25 +472,6 @@ function stopMining(): void {
   ui.stopBtn.disabled = true;
   ui.pauseBtn.disabled = true;
   r.controller.abort();
-}
-
-// ---- history ------------------------------------------------------------
-
-function renderHistory(list: SavedResult[]): void {
-  ui.history.replaceChildren(...list.map((r) => {
-    const li = document.createElement('li');
-    const code = document.createElement('code');
-    code.textContent = r.response;
-    const meta = document.createElement('span');
-    meta.className = 'meta';
-    const when = new Date(r.at);
-    const range = `${formatCount(BigInt(r.start))} + ${formatCount(BigInt(r.count))}`;
-    meta.textContent = `${Number.isNaN(when.getTime()) ? r.at : when.toLocaleString()} · job ${r.preimage_hex.slice(0, 12)}… · width ${r.nonce_width} · range ${range}${r.verified_with ? ` · verified with ${r.verified_with}` : ''}`;
-    li.append(code, meta);
-    return li;
-  }));
-  ui.historyEmpty.hidden = list.length > 0;
-  ui.clearBtn.hidden = list.length === 0;
 }
 
 // ---- wiring -------------------------------------------------------------
@@ -497,6 +493,7 @@ function wire(): void {
   ui.threads.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') applyThreads();
   });
+  for (const field of [ui.request, ui.start, ui.count]) field.addEventListener('input', () => checkFormNow());
   ui.request.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
@@ -521,7 +518,11 @@ function wire(): void {
   });
   ui.clearBtn.addEventListener('click', () => {
     clearResults();
-    renderHistory([]);
+    showHistory([]);
+  });
+  ui.logCopyBtn.addEventListener('click', async () => {
+    const ok = await copyText(log.text());
+    say(ok ? 'Activity log copied.' : 'Copying was refused by the browser: select the log and copy it by hand.', ok ? 'ok' : 'warn');
   });
   window.addEventListener('beforeunload', (e) => {
     if (!running) return;
@@ -557,29 +558,37 @@ function resumeInterrupted(job: InterruptedJob): void {
   startMining();
 }
 
+/** The automatic pauses (hidden tab, battery), created once the page is wired. */
+let politeness: Politeness | undefined;
+
 function main(): void {
   fillDemos();
   wire();
+  politeness = new Politeness(
+    { hidden: ui.pauseHidden, battery: ui.pauseBattery, batteryNote: ui.batteryNote },
+    { hold: pauseFor, lift: resumeFrom },
+  );
   ui.threads.placeholder = String(DEFAULT_THREADS);
-  renderHistory(loadResults());
+  showHistory(loadResults());
   offerResume();
-  describeEnvironment();
+  describeEnvironment(env, cores);
   setState('idle');
   const link = readLink();
   if (link) applyLink(link);
+  else checkFormNow(); // a form the browser restored on reload
   try {
     // The link's test switch runs the build choice through a validate that refuses SIMD.
     const { build, forcedScalar } = pickBuild({ forceScalar: link?.scalar });
     // The Miner compiles the kernel now; a CSP that blocks WebAssembly shows up as the first job's SupportError.
     miner = new Miner({ build, threads: DEFAULT_THREADS });
-    describeMiner(miner, forcedScalar);
+    describeMiner(env, miner, forcedScalar);
   } catch (err) {
-    ui.envBuild.textContent = 'Unavailable';
+    env.build.textContent = 'Unavailable';
     fail(err);
     return;
   }
   if (document.body.dataset.state === 'error') {
-    ui.startBtn.disabled = false; // a bad link; the form still works
+    enableStart(); // a bad link; the form still works
     return;
   }
   setState('idle');

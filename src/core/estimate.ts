@@ -68,15 +68,44 @@ export function attemptsForProbability(target: bigint, probability: number): num
 }
 
 /**
+ * The difficulty of a target: `MAX_TARGET / min(target, MAX_TARGET)`, so the
+ * ceiling `7fffffffffffffff` is difficulty 1 and difficulty d is target
+ * `floor(MAX_TARGET / d)` (`00da740da740da74` is 150). Each step of difficulty
+ * multiplies the expected attempts to a hit: 2^33 at difficulty 1.
+ * @param target - any positive target; clamped to `MAX_TARGET`.
+ * @throws RangeError for a target <= 0.
+ */
+export function difficulty(target: bigint): number {
+  return divide(MAX_TARGET, clampTarget(target));
+}
+
+/**
+ * Probability that `count` attempts hold at least one hit: `1 - (1-p)^count`
+ * (a V1 sweep of 2^32 nonces: 39 % at difficulty 1). Any range of distinct
+ * nonces is `count` independent attempts.
+ * @param target - any positive target; clamped to `MAX_TARGET`.
+ * @param count - attempts (nonces in the range), 0 or more.
+ * @throws RangeError for a target <= 0 or a negative count.
+ */
+export function rangeHitProbability(target: bigint, count: number | bigint): number {
+  const n = Number(count);
+  if (!(n >= 0)) throw new RangeError(`count must be 0 or more, got ${describeValue(count)}`);
+  return -Math.expm1(logMissProbability(hitProbability(clampTarget(target)), n));
+}
+
+// ln((1-p)^n): log1p keeps p ~ 1e-10 from rounding away, scaling by a power of two
+// (2^32) is exact, and exp/expm1 of it stay accurate where 1 - (1-p)^n would cancel.
+function logMissProbability(p: number, n: number): number {
+  return n * Math.log1p(-p);
+}
+
+/**
  * Attempt statistics for a target, clamped to `MAX_TARGET` first.
  * @throws RangeError for a target <= 0.
  */
 export function estimate(target: bigint): Estimate {
   const effectiveTarget = clampTarget(target);
   const p = hitProbability(effectiveTarget);
-  // ln((1-p)^(2^32)); scaling by a power of two is exact, and exp/expm1 of it
-  // stay accurate where 1 - (1-p)^(2^32) computed directly would cancel.
-  const logMiss = V1_SPACE * Math.log1p(-p);
   return {
     effectiveTarget,
     p,
@@ -86,7 +115,7 @@ export function estimate(target: bigint): Estimate {
       p90: attemptsForProbability(effectiveTarget, 0.9),
       p99: attemptsForProbability(effectiveTarget, 0.99),
     },
-    v1SweepHitProbability: -Math.expm1(logMiss),
-    v1SweepMissProbability: Math.exp(logMiss),
+    v1SweepHitProbability: rangeHitProbability(effectiveTarget, V1_SPACE),
+    v1SweepMissProbability: Math.exp(logMissProbability(p, V1_SPACE)),
   };
 }

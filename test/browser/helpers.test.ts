@@ -1,15 +1,21 @@
 // The browser host's small pieces, in Node: the verifying SHA-256 choice
 // (WebCrypto, or the core's pure-TS one where crypto.subtle is missing), CSP
-// error detection, and the page's link and field parsers and its recent rate.
+// error detection, and the page's link and field parsers, its recent rate, its
+// form check, its pause reasons, its tab titles and its difficulty format.
 import { webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isCspBlock } from '../../src/browser/errors.ts';
+import type { RequestError } from '../../src/core/errors.ts';
 import { hostSha256 } from '../../src/browser/sha256.ts';
 import { hexToBytes } from '../../src/core/bytes.ts';
 import { nonceFromHex } from '../../src/core/protocol.ts';
 import { verifySolution } from '../../src/core/verify.ts';
 import { formatDuration, formatRate, parseNonceField, parseThreads } from '../../web/format.ts';
+import { checkForm } from '../../web/form-check.ts';
 import { LinkError, buildLink, parseLink } from '../../web/link.ts';
+import { formatDifficulty } from '../../web/outlook.ts';
+import { tabTitle } from '../../web/page-state.ts';
+import { PauseReasons } from '../../web/pause-reasons.ts';
 import { RecentRate } from '../../web/recent-rate.ts';
 import { fixture, hex, nodeSha256 } from '../support/vectors.ts';
 
@@ -107,5 +113,85 @@ describe('the page\'s recent rate', () => {
     r.clear();
     expect(r.push(10, 20_000)).toBeUndefined(); // after a pause: no rate from the paused seconds
     expect(r.push(10.5, 22_000)).toBe(4000);
+  });
+});
+
+describe('the page\'s form check', () => {
+  const request = JSON.stringify({ preimage_hex: 'ab'.repeat(64), target_hex: '7fffffffffffffff', nonce_width: 4 });
+  const fields = (over: Partial<{ request: string; start: string; count: string }>) => ({ request, start: '', count: '', ...over });
+
+  it('gives the job to start: the parsed request and the range, by default the whole nonce space', () => {
+    const c = checkForm(fields({ request: `  ${request}\n`, start: '0x10' }));
+    expect(c.ok && { text: c.job.text, start: c.job.start, count: c.job.count, width: c.job.request.nonceWidth }).toEqual({ text: request, start: 16n, count: 2n ** 32n - 16n, width: 4 });
+  });
+
+  it('keeps the core\'s RequestError, and says when the box is only empty', () => {
+    const bad = checkForm(fields({ request: '{"preimage_hex":"ab","target_hex":"7f","nonce_width":4}' }));
+    expect(bad.ok || [bad.empty, (bad.request as RequestError).code]).toEqual([false, 'bad_preimage']);
+    const empty = checkForm(fields({ request: '  ' }));
+    expect(empty.ok || [empty.empty, (empty.request as RequestError).code]).toEqual([true, 'not_json']);
+  });
+
+  it('names the range field at fault, checking the syntax even while the request is bad', () => {
+    const cases: Array<[Partial<{ request: string; start: string; count: string }>, string, RegExp]> = [
+      [{ start: '-1' }, 'start', /^start takes a decimal/],
+      [{ count: '0' }, 'count', /^count must be at least 1$/],
+      [{ start: '4294967296' }, 'start', /outside the 4-byte nonce space/],
+      [{ start: '4294967295', count: '2' }, 'count', /runs past the end/],
+      [{ request: 'nope', count: 'x' }, 'count', /^count takes a decimal/],
+    ];
+    for (const [over, field, message] of cases) {
+      const c = checkForm(fields(over));
+      expect(c.ok, JSON.stringify(over)).toBe(false);
+      if (c.ok) continue;
+      expect(c.range?.field).toBe(field);
+      expect(c.range?.error).toBeInstanceOf(RangeError);
+      expect(c.range?.error.message).toMatch(message);
+    }
+    expect(checkForm(fields({ start: '4294967295', count: '1' })).ok).toBe(true);
+  });
+});
+
+describe('the page\'s pause reasons', () => {
+  it('pauses on the first reason, resumes when the last is lifted, and a lift of a reason not held does nothing', () => {
+    const p = new PauseReasons();
+    expect(p.lift('hidden')).toBe(false);
+    expect(p.hold('button')).toBe(true);
+    expect(p.hold('hidden')).toBe(false);
+    expect(p.badge()).toBe('Paused (tab hidden)');
+    expect(p.lift('hidden')).toBe(false); // the user's Pause still holds
+    expect([p.paused, p.held, p.badge()]).toEqual([true, ['button'], 'Paused']);
+    expect(p.lift('button')).toBe(true);
+    expect(p.paused).toBe(false);
+  });
+
+  it('lifts every reason at once for the user\'s Resume', () => {
+    const p = new PauseReasons();
+    p.hold('battery');
+    p.hold('hidden');
+    expect(p.badge()).toBe('Paused (on battery, tab hidden)');
+    expect(p.clear()).toBe(true);
+    expect(p.clear()).toBe(false);
+    expect(p.held).toEqual([]);
+  });
+});
+
+describe('the page\'s tab title and difficulty', () => {
+  it('titles each state', () => {
+    expect(tabTitle('T', 'mining')).toBe('⛏ 0 % · T');
+    expect(tabTitle('T', 'mining', { fraction: 0.123, rate: 4_410_000 })).toBe('⛏ 12 % · 4.41 Mh/s · T');
+    expect(tabTitle('T', 'paused', { fraction: 0.5 })).toBe('⏸ Paused · T');
+    expect(tabTitle('T', 'found')).toBe('✓ Found · T');
+    expect(tabTitle('T', 'exhausted')).toBe('Exhausted · T');
+    expect(tabTitle('T', 'error')).toBe('Error · T');
+    expect([tabTitle('T', 'idle'), tabTitle('T', 'stopped')]).toEqual(['T', 'T']);
+  });
+
+  it('formats difficulties as people read them', () => {
+    expect(formatDifficulty(1)).toBe('1');
+    expect(formatDifficulty(150.00000000000003)).toBe('150');
+    expect(formatDifficulty(32768.000000000116)).toBe('32,768');
+    expect(formatDifficulty(1.5)).toBe('1.5');
+    expect(formatDifficulty(2 ** 63 - 1)).toBe('9.22e18');
   });
 });

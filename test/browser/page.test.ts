@@ -3,26 +3,19 @@
 // scheduling), without it (message scheduling), and with a CSP that blocks
 // WebAssembly. Small windows around known nonces keep the suite short.
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
-import { hasChromium, jobLink, launchChromium, openPage, serveWeb, waitForState, type WatchedPage, type WebServer } from '../support/browser.ts';
-import { fixture } from '../support/vectors.ts';
+import { PageSet, attempts, hasChromium, jobLink, launchChromium, serveWeb, strayActivity, text, until, waitForState, type WatchedPage, type WebServer } from '../support/browser.ts';
+import { vectorById as vector, vectorRequest as request } from '../support/vectors.ts';
 
 if (!hasChromium) {
   console.warn('test/browser/page.test.ts: /usr/bin/chromium is missing, so the browser end-to-end suite is SKIPPED (install it: apt-get install -y chromium; .ci/run does)');
 }
 
-const vector = (id: string) => fixture.pow_vectors.find((v) => v.id.startsWith(id))!;
-const request = (id: string, target = '7fffffffffffffff') => {
-  const v = vector(id);
-  return JSON.stringify({ preimage_hex: v.preimage_hex, target_hex: target, nonce_width: v.nonce_width });
-};
 const HIT_LINE = /^\{"nonce_hex":"[0-9a-f]{8}","attempts":\d+,"elapsed_s":\d+(\.\d+)?(e-\d+)?\}$/;
 const RESULTS = new URL('../../test-results/', import.meta.url);
 
-const text = (page: Page, selector: string) => page.locator(selector).textContent().then((t) => t ?? '');
-const attempts = async (page: Page) => Number((await text(page, '#attempts')).replace(/,/g, ''));
 
 type WorkerDiagnostics = { busy: boolean; hashed: number };
 /**
@@ -43,46 +36,30 @@ const busyWorkers = async (page: Page) => (await workerStates(page)).filter((s) 
  */
 const workingWorkers = async (page: Page) => (await workerStates(page)).filter((s) => s.busy || s.hashed > 0).length;
 
-/** Poll `check` every 50 ms until it holds; fail with `what` after `timeoutMs`. */
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const end = performance.now() + timeoutMs;
-  while (!(await check())) {
-    if (performance.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe.skipIf(!hasChromium)('the mining page in Chromium', () => {
-  let browser: Browser;
+  let pages: PageSet;
   let isolated: WebServer;
   let plain: WebServer;
   let noWasm: WebServer;
-  const open: WatchedPage[] = [];
 
   beforeAll(async () => {
-    [isolated, plain, noWasm, browser] = await Promise.all([
-      serveWeb(), serveWeb(['--no-isolation']), serveWeb(['--no-wasm-csp']), launchChromium(),
+    [isolated, plain, noWasm, pages] = await Promise.all([
+      serveWeb(), serveWeb(['--no-isolation']), serveWeb(['--no-wasm-csp']), launchChromium().then((b) => new PageSet(b)),
     ]);
     mkdirSync(RESULTS, { recursive: true });
   });
 
   afterAll(async () => {
-    await Promise.all(open.map((p) => p.close().catch(() => {})));
-    await browser?.close();
+    await pages?.closeAll();
     await Promise.all([isolated, plain, noWasm].map((s) => s?.close()));
   });
 
-  async function page(options: Parameters<typeof openPage>[1] = {}): Promise<WatchedPage> {
-    const p = await openPage(browser, options);
-    open.push(p);
-    return p;
-  }
+  const page = (options?: Parameters<PageSet['page']>[0]) => pages.page(options);
 
   /** Nothing logged as an error, and nothing requested from anywhere but the page's own server. */
   function expectClean(p: WatchedPage, server: WebServer): void {
-    expect(p.errors).toEqual([]);
+    expect(strayActivity(p, server)).toEqual([]);
     expect(p.requests.length).toBeGreaterThan(0);
-    for (const url of p.requests) expect(url.startsWith(server.url), url).toBe(true);
   }
 
   it('finds and verifies gen-w4-506 from a #job= link, cross-origin isolated: shared-memory scheduling, the CLI\'s answer', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_TARGET, attemptsForProbability, estimate } from '../../src/core/index.ts';
+import { difficulty, rangeHitProbability } from '../../src/core/estimate.ts';
 import { fixture } from '../support/vectors.ts';
 
 const stats = fixture.statistics;
@@ -101,5 +102,45 @@ describe('attemptsForProbability', () => {
       expect(() => attemptsForProbability(MAX_TARGET, q)).toThrow(RangeError);
     }
     expect(() => attemptsForProbability(0n, 0.5)).toThrow(RangeError);
+  });
+});
+
+describe('difficulty', () => {
+  it('is 1 at the ceiling and the fixture\'s difficulty at each of its targets', () => {
+    expect(difficulty(MAX_TARGET)).toBe(1);
+    expect(difficulty(2n ** 64n - 1n)).toBe(1); // clamped first
+    for (const row of stats.by_difficulty) expectClose(difficulty(BigInt('0x' + row.target_hex)), row.difficulty, 1e-14);
+    for (const c of fixture.conformance_v2_contract_targets) {
+      const d = difficulty(BigInt('0x' + c.target_hex));
+      expectClose(d, c.difficulty, 1e-14);
+      // Each step of difficulty is that many times the expected attempts at difficulty 1.
+      expectClose(estimate(BigInt('0x' + c.target_hex)).expectedAttempts, d * 2 ** 33, 1e-14);
+    }
+  });
+
+  it('rejects non-positive targets', () => {
+    expect(() => difficulty(0n)).toThrow(RangeError);
+  });
+});
+
+describe('rangeHitProbability', () => {
+  it('is the V1 sweep figure at 2^32 nonces, and 1 - (1-p)^n at any count', () => {
+    for (const row of stats.by_difficulty) {
+      const t = BigInt('0x' + row.target_hex);
+      expect(rangeHitProbability(t, 2 ** 32)).toBe(estimate(t).v1SweepHitProbability);
+      expect(rangeHitProbability(t, 2n ** 32n)).toBe(estimate(t).v1SweepHitProbability);
+    }
+    expectClose(rangeHitProbability(MAX_TARGET, 2 ** 32), stats.v1_has_solution_fraction_difficulty_1);
+    expect(rangeHitProbability(MAX_TARGET, 0)).toBe(0);
+    // Target 2^62: p = 2^-34, and 1 - (1-p)^3 = 3p - 3p^2 + p^3 without cancellation.
+    const p = 2 ** -34;
+    expectClose(rangeHitProbability(2n ** 62n, 3), 3 * p - 3 * p * p + p ** 3, 1e-12);
+    expect(rangeHitProbability(MAX_TARGET, 2 ** 40)).toBeGreaterThan(0.99);
+  });
+
+  it('rejects a negative count and non-positive targets', () => {
+    expect(() => rangeHitProbability(MAX_TARGET, -1)).toThrow(RangeError);
+    expect(() => rangeHitProbability(MAX_TARGET, Number.NaN)).toThrow(RangeError);
+    expect(() => rangeHitProbability(0n, 10)).toThrow(RangeError);
   });
 });

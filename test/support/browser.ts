@@ -98,6 +98,34 @@ export async function openPage(browser: Browser, options: BrowserContextOptions 
   return { page, errors, requests, close: () => context.close() };
 }
 
+/** The pages of one suite: each in a fresh context of one browser, all closed with it by `closeAll`. */
+export class PageSet {
+  readonly #browser: Browser;
+  readonly #open: WatchedPage[] = [];
+
+  constructor(browser: Browser) {
+    this.#browser = browser;
+  }
+
+  /** A fresh context and page, recorded (see {@link openPage}). */
+  async page(options: BrowserContextOptions = {}): Promise<WatchedPage> {
+    const p = await openPage(this.#browser, options);
+    this.#open.push(p);
+    return p;
+  }
+
+  /** Close every page and the browser. */
+  async closeAll(): Promise<void> {
+    await Promise.all(this.#open.map((p) => p.close().catch(() => {})));
+    await this.#browser.close();
+  }
+}
+
+/** What a clean page has none of: console errors (a CSP violation is one), and requests to anywhere but `server`. */
+export function strayActivity(p: WatchedPage, server: WebServer): string[] {
+  return [...p.errors, ...p.requests.filter((url) => !url.startsWith(server.url)).map((url) => `request to ${url}`)];
+}
+
 /** Wait until `document.body.dataset.state` is one of `states`; returns it. */
 export async function waitForState(page: Page, states: string[], timeoutMs = 30_000): Promise<string> {
   await page.waitForFunction((s) => s.includes(document.body.dataset.state ?? ''), states, { timeout: timeoutMs, polling: 25 });
@@ -109,4 +137,26 @@ export function jobLink(base: string, request: object | string, params: Record<s
   const job = typeof request === 'string' ? request : JSON.stringify(request);
   const rest = Object.entries(params).map(([k, v]) => `&${k}=${encodeURIComponent(String(v))}`).join('');
   return `${base}index.html#job=${encodeURIComponent(job)}${rest}`;
+}
+
+/** The text of the first element matching `selector` ('' when it has none). */
+export const text = (page: Page, selector: string): Promise<string> => page.locator(selector).textContent().then((t) => t ?? '');
+
+/** The attempts the page shows (`#attempts`), as a number. */
+export const attempts = async (page: Page): Promise<number> => Number((await text(page, '#attempts')).replace(/,/g, ''));
+
+/** Poll `check` every 50 ms until it holds; fail with `what` after `timeoutMs`. */
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const end = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Type a job into the page's form, as a user would (each field's input event fires): the request and the range, empty by default. */
+export async function fillJob(page: Page, job: { request: string; start?: string | number; count?: string | number }): Promise<void> {
+  await page.fill('#request', job.request);
+  await page.fill('#start', String(job.start ?? ''));
+  await page.fill('#count', String(job.count ?? ''));
 }

@@ -61,7 +61,7 @@ export interface Fixture {
   pow_vectors: PowVector[];
   negative_vectors: NegativeVector[];
   comparison_cases: ComparisonCase[];
-  conformance_v2_contract_targets: { id: string; target_hex: string; expected_attempts: number }[];
+  conformance_v2_contract_targets: { id: string; difficulty: number; target_hex: string; expected_attempts: number }[];
   statistics: {
     difficulty_1_target_hex: string;
     p_per_attempt_difficulty_1: number;
@@ -77,6 +77,19 @@ export interface Fixture {
 export const fixture: Fixture = JSON.parse(
   readFileSync(new URL('../../fixtures/pyrxd-vectors.json', import.meta.url), 'utf8'),
 );
+
+/** The fixture's proof-of-work vector whose id starts with `prefix`. */
+export function vectorById(prefix: string): PowVector {
+  const v = fixture.pow_vectors.find((p) => p.id.startsWith(prefix));
+  if (!v) throw new Error(`no fixture vector ${prefix}`);
+  return v;
+}
+
+/** The request JSON for that vector's preimage and width, at `target` (by default difficulty 1). */
+export function vectorRequest(prefix: string, target = '7fffffffffffffff'): string {
+  const v = vectorById(prefix);
+  return JSON.stringify({ preimage_hex: v.preimage_hex, target_hex: target, nonce_width: v.nonce_width });
+}
 
 /** node:crypto's SHA-256 (OpenSSL: the primitive pyrxd's verifier uses through hashlib). */
 export function nodeSha256(data: Uint8Array): Uint8Array {
