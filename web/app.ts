@@ -30,6 +30,7 @@ import { OutlookView, describeDifficulty } from './outlook.ts';
 import { BADGE, tabTitle, type PageState } from './page-state.ts';
 import { PAUSE_WORDS, PauseReasons, type PauseReason } from './pause-reasons.ts';
 import { Politeness } from './politeness.ts';
+import { ThrottleControl } from './throttle-control.ts';
 import { RecentRate } from './recent-rate.ts';
 
 const $ = <T extends HTMLElement | SVGElement>(id: string): T => {
@@ -46,6 +47,8 @@ const ui = {
   start: $<HTMLInputElement>('start'),
   count: $<HTMLInputElement>('count'),
   rangeError: $<HTMLParagraphElement>('range-error'),
+  throttle: $<HTMLInputElement>('throttle'),
+  throttleValue: $<HTMLOutputElement>('throttle-value'),
   pauseHidden: $<HTMLInputElement>('pause-hidden'),
   pauseBattery: $<HTMLInputElement>('pause-battery'),
   batteryNote: $<HTMLParagraphElement>('battery-note'),
@@ -561,6 +564,12 @@ function resumeInterrupted(job: InterruptedJob): void {
 /** The automatic pauses (hidden tab, battery), created once the page is wired. */
 let politeness: Politeness | undefined;
 
+/** The throttle slider: every change goes to the Miner at once, running job or not. */
+const throttle = new ThrottleControl(ui.throttle, ui.throttleValue, (from, to) => {
+  miner?.setThrottle(to);
+  log.add(`Throttle: ${from} % → ${to} %`);
+});
+
 function main(): void {
   fillDemos();
   wire();
@@ -580,7 +589,7 @@ function main(): void {
     // The link's test switch runs the build choice through a validate that refuses SIMD.
     const { build, forcedScalar } = pickBuild({ forceScalar: link?.scalar });
     // The Miner compiles the kernel now; a CSP that blocks WebAssembly shows up as the first job's SupportError.
-    miner = new Miner({ build, threads: DEFAULT_THREADS });
+    miner = new Miner({ build, threads: DEFAULT_THREADS, throttle: throttle.percent });
     describeMiner(env, miner, forcedScalar);
   } catch (err) {
     env.build.textContent = 'Unavailable';

@@ -450,4 +450,42 @@ describe.skipIf(!hasChromium)('the mining page for users, in Chromium', () => {
     expect(JSON.parse(await text(p.page, '#result')).nonce_hex).toBe(v.nonce_hex);
     expectClean(p, isolated);
   });
+
+  it('the throttle slider slows every worker at once while mining, is logged, and is remembered', async () => {
+    for (const server of [isolated, plain]) {
+      const p = await page();
+      await p.page.goto(jobLink(server.url, ENDLESS, { threads: 2, autostart: 1 }));
+      expect(await waitForState(p.page, ['mining', 'error'])).toBe('mining');
+      expect(await p.page.evaluate(() => document.body.dataset.throttle)).toBe('100');
+      /** Nonces hashed by the workers over `ms`, from their own counters. */
+      const hashedOver = async (ms: number): Promise<number> => {
+        const total = () => Promise.all(p.page.workers().map((w) => w.evaluate(() => (globalThis as unknown as { dmintWorker: { hashed: number } }).dmintWorker.hashed)))
+          .then((xs) => xs.reduce((a, b) => a + b, 0));
+        // A worker's counter grows when a piece ends; the chunks are short enough to end many in `ms`.
+        const before = await total();
+        await p.page.waitForTimeout(ms);
+        return (await total()) - before;
+      };
+      await until('both workers hash', async () => (await attempts(p.page)) > 1_000_000);
+      const full = await hashedOver(1500);
+      await p.page.locator('#throttle').fill('10');
+      expect(await text(p.page, '#throttle-value')).toBe('10 %');
+      expect(await p.page.evaluate(() => document.body.dataset.throttle)).toBe('10');
+      await p.page.waitForTimeout(600);
+      const tenth = await hashedOver(1500);
+      expect(tenth, `hashed at 10 % (${tenth}) against 100 % (${full})`).toBeLessThan(full / 2);
+      expect(await state(p.page)).toBe('mining');
+      expect(await logShown(p.page)).toContain('Throttle: 100 % → 10 %');
+      await p.page.click('#stop-btn');
+      expect(await waitForState(p.page, ['stopped', 'error'])).toBe('stopped');
+      // Remembered: a new visit starts at 10 %, and the slider goes back to full speed.
+      await p.page.reload();
+      expect(await waitForState(p.page, ['idle', 'mining', 'error'])).not.toBe('error');
+      expect([await p.page.locator('#throttle').inputValue(), await text(p.page, '#throttle-value')]).toEqual(['10', '10 %']);
+      await p.page.locator('#throttle').fill('100');
+      expect(await p.page.evaluate(() => localStorage.getItem('dmint-miner:throttle'))).toBeNull();
+      expectClean(p, server);
+      await p.close();
+    }
+  });
 });

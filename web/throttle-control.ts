@@ -1,0 +1,66 @@
+/**
+ * The page's throttle slider: the share of each worker's time spent hashing
+ * (1 to 100 %), applied to the Miner at once, while mining too, and
+ * remembered in `localStorage` like the automatic pauses.
+ * @module
+ */
+import { storage } from './history.ts';
+
+const KEY = 'dmint-miner:throttle';
+
+/** A stored or typed throttle: a whole percent from 1 to 100, else undefined. */
+export function parsePercent(text: string | null | undefined): number | undefined {
+  if (text == null || !/^[0-9]{1,3}$/.test(text)) return undefined;
+  const n = Number(text);
+  return n >= 1 && n <= 100 ? n : undefined;
+}
+
+/** The slider and its read-out. */
+export class ThrottleControl {
+  readonly #input: HTMLInputElement;
+  readonly #output: HTMLOutputElement;
+  #percent: number;
+
+  /**
+   * @param onChange - called when the user lets go of the slider at a new value, with the old and the new percent.
+   */
+  constructor(input: HTMLInputElement, output: HTMLOutputElement, onChange: (from: number, to: number) => void) {
+    this.#input = input;
+    this.#output = output;
+    let saved: string | null = null;
+    try {
+      saved = storage()?.getItem(KEY) ?? null;
+    } catch {
+      /* blocked storage: full speed */
+    }
+    this.#percent = parsePercent(saved) ?? 100;
+    this.#show(this.#percent);
+    // The read-out follows the drag; the Miner changes once, when the slider is let go.
+    input.addEventListener('input', () => this.#show(parsePercent(input.value) ?? this.#percent));
+    input.addEventListener('change', () => {
+      const to = parsePercent(input.value);
+      if (to === undefined || to === this.#percent) return this.#show(this.#percent);
+      const from = this.#percent;
+      this.#percent = to;
+      this.#show(to);
+      try {
+        if (to === 100) storage()?.removeItem(KEY);
+        else storage()?.setItem(KEY, String(to));
+      } catch {
+        /* blocked storage: the setting holds for this visit only */
+      }
+      onChange(from, to);
+    });
+  }
+
+  /** The percent in effect. */
+  get percent(): number {
+    return this.#percent;
+  }
+
+  #show(percent: number): void {
+    this.#input.value = String(percent);
+    this.#output.value = `${percent} %`;
+    document.body.dataset.throttle = String(percent);
+  }
+}
