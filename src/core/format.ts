@@ -25,6 +25,9 @@ export function formatDuration(seconds: number): string {
   return `${(s / (365 * 86400)).toExponential(1)} years`;
 }
 
+/** What {@link parseNonceText} takes, as its messages and the CLI's say it. */
+export const NONCE_TEXT_FORM = 'a decimal or 0x-hex unsigned integer';
+
 /**
  * A decimal or 0x-hexadecimal unsigned integer below 2^64, as `--start`,
  * `--count`, the page's fields and the IPC options take them.
@@ -32,7 +35,7 @@ export function formatDuration(seconds: number): string {
  */
 export function parseNonceText(name: string, text: string): bigint {
   if (!/^(0[xX][0-9a-fA-F]+|[0-9]+)$/.test(text)) {
-    throw new RangeError(`${name} takes a decimal or 0x-hex unsigned integer, got ${JSON.stringify(text.slice(0, 40))}`);
+    throw new RangeError(`${name} takes ${NONCE_TEXT_FORM}, got ${JSON.stringify(text.slice(0, 40))}`);
   }
   const value = BigInt(text);
   if (value >= 1n << 64n) throw new RangeError(`${name} ${text} is above 2^64`);

@@ -258,7 +258,7 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
   } catch (err) {
-    if (err instanceof UsageError) say(`usage error: ${err.message} (see dmint-miner --help)`);
+    if (err instanceof UsageError) say(`usage error: ${err.message}; see dmint-miner --help`);
     else if (err instanceof RequestError) say(`bad request: ${err.message}`);
     else if (err instanceof VerificationError || err instanceof StatusFileError) say(err.message);
     else say(`internal error: ${(err as Error)?.stack?.split('\n').slice(0, 2).join(' ') ?? String(err)}`);

@@ -2,7 +2,7 @@
 import type { Readable } from 'node:stream';
 import { RequestError } from '../core/errors.ts';
 import { MAX_REQUEST_BYTES } from '../core/protocol.ts';
-import { UsageError } from './args.ts';
+import { UsageError } from './flags.ts';
 
 /** How long stdin may stay open without EOF before it is a usage error. */
 export const STDIN_TIMEOUT_MS = 10_000;
