@@ -222,7 +222,9 @@ Mines one Radiant Glyph dMint proof of work (pyrxd external-miner protocol v1):
 reads one JSON request from stdin (to EOF, at most 4096 bytes), searches nonces
 upwards on all cores, re-verifies the answer with node:crypto and writes exactly
 one JSON line to stdout. The answer is the lowest valid nonce of the range,
-whatever the number of workers.
+whatever the number of workers. A pipe must deliver the request within 10 s; on
+a terminal, type or paste it and finish with Ctrl-D (Ctrl-Z then Enter on
+Windows), at any pace.
 
 Request (stdin):
   {"preimage_hex": "<128 hex chars>", "target_hex": "<hex u64>",

@@ -18,7 +18,7 @@ import { merge } from './merge.ts';
 import { Miner } from './miner.ts';
 import { humanLine, jsonFrame } from './progress.ts';
 import { StatusFile, StatusFileError, confirmedHit, jobFingerprint, readStatus, type Status, type StatusRange, type StatusState } from './status-file.ts';
-import { readRequestBytes } from './stdin.ts';
+import { EOF_KEY, readRequestBytes, stdinTimeout } from './stdin.ts';
 
 /** Exit codes of the protocol and of signals (128 + signal number). */
 export const EXIT = { found: 0, error: 1, exhausted: 2, sigint: 130, sigterm: 143 } as const;
@@ -86,8 +86,8 @@ async function mine(args: MineArgs): Promise<number> {
   const earlyInt = early(EXIT.sigint);
   process.once('SIGTERM', earlyTerm);
   process.once('SIGINT', earlyInt);
-  if (process.stdin.isTTY) say('reading the JSON request from stdin (finish with Ctrl-D)');
-  const bytes = await readRequestBytes(process.stdin);
+  if (process.stdin.isTTY) say(`reading the JSON request from stdin (finish with ${EOF_KEY})`);
+  const bytes = await readRequestBytes(process.stdin, stdinTimeout(process.stdin.isTTY));
   const request = parseRequest(bytes); // every rule checked before any thread starts
   const whole = selectRange(args, request);
   let range = whole;

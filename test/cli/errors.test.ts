@@ -14,7 +14,6 @@ const BAD_REQUESTS: Array<[string, string | Uint8Array, RegExp]> = [
   ['not UTF-8', new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), /not valid UTF-8/],
   ['a byte-order mark before the JSON', '\ufeff' + GOOD, /byte-order mark/],
   ['not JSON', '{preimage_hex: ab}', /not valid JSON/],
-  ['empty stdin', '', /not valid JSON/],
   ['an array', '[1,2]', /JSON object/],
   ['null', 'null', /JSON object/],
   ['missing preimage_hex', JSON.stringify({ target_hex: '1', nonce_width: 4 }), /"preimage_hex"/],
@@ -214,6 +213,20 @@ describe('argument errors name the flag as typed and what it expects', () => {
         if (spec.short) expect(USAGE).toContain(`-${spec.short}, --${spec.name}`);
       }
     }
+  });
+});
+
+describe('empty stdin', () => {
+  it.each([['nothing', ''], ['a newline', '\n'], ['spaces, tabs and CRLF', ' \t \r\n  ']])('%s: "no request on stdin" and how to give one, exit 1, stdout empty', async (_name, input) => {
+    const r = await runCli([], input);
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr).toBe('dmint-miner: usage error: no request on stdin: give one JSON request on stdin and close it, e.g. dmint-miner < request.json; see dmint-miner --help\n');
+  });
+
+  it('anything else is judged as a request by the protocol\'s rules', async () => {
+    const r = await runCli([], ' \u00a0 ');
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr).toMatch(/^dmint-miner: bad request: .*not valid JSON/);
   });
 });
 
