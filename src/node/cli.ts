@@ -120,6 +120,7 @@ async function mineRange(args: MineArgs, request: MineRequest, bytes: Uint8Array
   const chunks = (count + CHUNK_SIZE - 1n) / CHUNK_SIZE;
   const threads = chunks < BigInt(workers) ? Math.max(1, Number(chunks)) : workers;
   let last: MineProgress = { attempts: 0, elapsed_s: 0, rate: 0, watermark: start };
+  let statusFailing = false;
 
   const writeStatus = (state: StatusState, extra: { nonce_hex?: string; error?: string } = {}): void => {
     if (!status) return;
@@ -138,9 +139,12 @@ async function mineRange(args: MineArgs, request: MineRequest, bytes: Uint8Array
         watermark: last.watermark.toString(),
         ...extra,
       });
+      statusFailing = false;
     } catch (err) {
-      // A heartbeat that cannot be written must not cost the search its answer.
-      say(`cannot write the status file ${status.path}: ${(err as Error).message}`);
+      // A heartbeat that cannot be written must not cost the search its answer; one warning per
+      // spell of failures, not one a second.
+      if (!statusFailing) say(`cannot write the status file ${status.path}: ${(err as Error).message}`);
+      statusFailing = true;
     }
   };
   const exhausted = async (): Promise<number> => {

@@ -1,5 +1,5 @@
 // The running miner: progress frames, quiet, signals, and the status file.
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -70,6 +70,21 @@ describe('signals', () => {
 });
 
 describe('--status-file', () => {
+  it('that cannot be written warns once, not every second, and the search goes on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dmint-status-'));
+    // A folder with something in it where the file should go: every rename over it fails.
+    const path = join(dir, 'taken');
+    mkdirSync(path);
+    writeFileSync(join(path, 'keep'), '');
+    const r = await runCli(['--quiet', '--status-file', path], ENDLESS, { onSpawn: (c) => setTimeout(() => c.kill('SIGTERM'), 3500) });
+    expect(r.code).toBe(143);
+    expect(r.stdout).toBe('');
+    const warnings = r.stderr.split('\n').filter((l) => l.includes('cannot write the status file'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^dmint-miner: cannot write the status file .*taken: /);
+    expect(readdirSync(dir)).toEqual(['taken']); // neither the temporary file nor the lock is left
+  });
+
   it('is replaced atomically: a reader polling it in a tight loop never sees invalid JSON', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dmint-status-'));
     const path = join(dir, 'status.json');
