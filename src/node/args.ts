@@ -268,7 +268,8 @@ Exit codes:
   0    a valid nonce was found and printed
   1    usage error, bad request, or internal error (one line on stderr, stdout empty)
   2    the range was searched to its end without a valid nonce ({"exhausted":true})
-  130  interrupted by SIGINT; 143 terminated by SIGTERM (stdout empty)
+  129  stopped by SIGHUP; 130 by SIGINT; 143 by SIGTERM (stdout empty; a status
+       file says "stopped")
 
 The miner opens no network connection: the preimage never leaves this machine.
 `;

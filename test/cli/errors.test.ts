@@ -245,7 +245,7 @@ describe('information flags', () => {
   it('--help shows usage, request and response shapes, and exit codes', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const text of ['Usage: dmint-miner', 'preimage_hex', 'nonce_hex', '"exhausted":true', '--workers', '--start', '--status-file', 'Exit codes', '143']) {
+    for (const text of ['Usage: dmint-miner', 'preimage_hex', 'nonce_hex', '"exhausted":true', '--workers', '--start', '--status-file', 'Exit codes', '129', '143']) {
       expect(r.stdout).toContain(text);
     }
   });

@@ -49,7 +49,7 @@ describe('progress on stderr', () => {
 });
 
 describe('signals', () => {
-  it.each([['SIGTERM', 143], ['SIGINT', 130]] as const)('%s mid-search stops every worker and exits %i within 0.5 s, stdout empty', async (signal, code) => {
+  it.each([['SIGTERM', 143], ['SIGINT', 130], ['SIGHUP', 129]] as const)('%s mid-search stops every worker and exits %i within 0.5 s, stdout empty', async (signal, code) => {
     let sentAt = 0;
     const r = await runCli(['--quiet'], ENDLESS, {
       onSpawn: (child) => setTimeout(() => { sentAt = performance.now(); child.kill(signal); }, 1500),
@@ -61,11 +61,34 @@ describe('signals', () => {
     expect(exitedAfter).toBeLessThan(500);
   });
 
-  it('a signal while stdin is still being read exits at once', async () => {
-    const r = await runCli([], '', { keepStdinOpen: true, onSpawn: (child) => setTimeout(() => child.kill('SIGTERM'), 500) });
-    expect(r.code).toBe(143);
+  it.each([['SIGTERM', 143], ['SIGHUP', 129]] as const)('%s while stdin is still being read exits %i at once', async (signal, code) => {
+    const r = await runCli([], '', { keepStdinOpen: true, onSpawn: (child) => setTimeout(() => child.kill(signal), 500) });
+    expect(r.code).toBe(code);
     expect(r.stdout).toBe('');
     expect(r.ms).toBeLessThan(3000);
+  });
+
+  it('SIGHUP after the first progress frame stops the search like SIGTERM: exit 129, stdout empty, the status file says stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dmint-hup-'));
+    const path = join(dir, 'status.json');
+    // Target 1: no nonce of the V1 space can meet it, so only the signal ends this search.
+    const impossible = requestJson(endless.preimage_hex, '0000000000000001', 4);
+    let framesBeforeSignal = 0;
+    const r = await runCli(['--start', '0', '--progress', 'json', '--status-file', path], impossible, {
+      onSpawn: (child) => {
+        child.stderr!.on('data', (d: string) => {
+          if (framesBeforeSignal === 0 && d.includes('{"progress":')) child.kill('SIGHUP');
+          framesBeforeSignal += (d.match(/\{"progress":/g) ?? []).length;
+        });
+      },
+    });
+    expect(framesBeforeSignal).toBeGreaterThanOrEqual(1);
+    expect(r.code).toBe(129);
+    expect(r.signal).toBeNull();
+    expect(r.stdout).toBe('');
+    const s = JSON.parse(readFileSync(path, 'utf8'));
+    expect(s.state).toBe('stopped');
+    expect(BigInt(s.watermark)).toBeGreaterThan(0n);
   });
 });
 
