@@ -1,18 +1,16 @@
 /**
  * Command-line parsing for `dmint-miner`: the default mining mode and the
- * `bench` and `doctor` subcommands. Every mistake is a {@link UsageError}
- * (exit 1, one line on stderr), never a crash and never output on stdout.
+ * `bench`, `doctor`, `merge` and `web` subcommands. Every mistake is a {@link UsageError}
+ * (exit 1, one line on stderr naming the flag as typed), never a crash and
+ * never output on stdout.
  */
 import { availableParallelism } from 'node:os';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parseNonceText } from '../core/format.ts';
+import { NONCE_TEXT_FORM, parseNonceText } from '../core/format.ts';
 import type { Shard } from '../core/range.ts';
+import { UsageError, closest, readFlags, type FlagSpec, type GivenFlag, type ReadFlags } from './flags.ts';
 import type { MergeArgs } from './merge.ts';
 
-/** A command-line mistake; the CLI prints its message and exits 1. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError } from './flags.ts';
 
 /** How progress is shown on stderr. */
 export type ProgressStyle = 'json' | 'human' | 'none';
@@ -71,55 +69,98 @@ export interface InfoArgs {
 /** Everything the command line can ask for. */
 export type CliArgs = MineArgs | BenchArgs | DoctorArgs | InfoArgs | MergeArgs | WebArgs;
 
-/** `--start`/`--count`: the core's nonce text, its mistakes as usage errors. */
-function parseNonceArg(flag: string, text: string): bigint {
+const THREADS_FORM = 'a whole number of threads from 1 to 1024';
+const PROGRESS_FORM = 'json, human or none';
+const SECONDS_FORM = 'a number of seconds above 0 and at most 600';
+const SHARD_FORM = 'I/N (e.g. 2/4, or env:SLURM_ARRAY_TASK_ID/4)';
+const THROTTLE_FORM = 'a whole percent from 1 to 100 (the share of each thread\'s time spent hashing)';
+const PRIORITY_FORM = 'low or normal';
+const PORT_FORM = 'a port number from 0 to 65535 (0: any free port)';
+
+const workerFlags: FlagSpec[] = [
+  { name: 'workers', kind: 'value', form: THREADS_FORM },
+  { name: 'threads', kind: 'value', form: THREADS_FORM },
+];
+const helpFlag: FlagSpec = { name: 'help', kind: 'switch', short: 'h' };
+const jsonFlag: FlagSpec = { name: 'json', kind: 'switch' };
+
+/** The subcommands, named by the first argument. */
+export const SUBCOMMANDS = ['bench', 'doctor', 'merge', 'web'] as const;
+
+/** The flags each command takes: the default mining mode (`mine`) and each subcommand. */
+export const COMMAND_FLAGS: Record<'mine' | (typeof SUBCOMMANDS)[number], readonly FlagSpec[]> = {
+  mine: [
+    ...workerFlags,
+    { name: 'quiet', kind: 'switch', short: 'q' },
+    { name: 'progress', kind: 'value', form: PROGRESS_FORM },
+    { name: 'start', kind: 'value', form: NONCE_TEXT_FORM },
+    { name: 'count', kind: 'value', form: NONCE_TEXT_FORM },
+    { name: 'status-file', kind: 'value', form: 'a path' },
+    { name: 'resume', kind: 'switch' },
+    { name: 'shard', kind: 'value', form: SHARD_FORM },
+    { name: 'throttle', kind: 'value', form: THROTTLE_FORM },
+    { name: 'priority', kind: 'value', form: PRIORITY_FORM },
+    { name: 'protocol-version', kind: 'switch' },
+    { name: 'version', kind: 'switch', short: 'V' },
+    helpFlag,
+  ],
+  bench: [{ name: 'seconds', kind: 'value', form: SECONDS_FORM }, ...workerFlags, jsonFlag, helpFlag],
+  doctor: [...workerFlags, jsonFlag, helpFlag],
+  merge: [{ name: 'request', kind: 'value', form: 'the path of the request the shards mined' }, jsonFlag, helpFlag],
+  web: [{ name: 'port', kind: 'value', form: PORT_FORM }, { name: 'host', kind: 'value', form: 'an address to listen on, e.g. 127.0.0.1' }, helpFlag],
+};
+
+const shown = (text: string): string => JSON.stringify(text.slice(0, 40));
+
+/** `--start`/`--count`: the core's nonce text, its mistakes as usage errors naming the flag. */
+function parseNonceArg(given: GivenFlag): bigint {
   try {
-    return parseNonceText(flag, text);
+    return parseNonceText(given.typed, given.value as string);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
 }
 
-function parseWorkers(text: string | undefined): number {
-  if (text === undefined) return availableParallelism();
-  if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > 1024) {
-    throw new UsageError(`--workers takes a whole number of threads from 1 to 1024, got ${JSON.stringify(text.slice(0, 40))}`);
-  }
+/** `--workers N` or its alias `--threads N` (not both), named as typed; all cores when neither is given. */
+function parseWorkers(flags: ReadFlags['flags']): number {
+  const workers = flags.get('workers');
+  const threads = flags.get('threads');
+  if (workers && threads) throw new UsageError('give --workers or --threads, not both');
+  const given = workers ?? threads;
+  if (given === undefined) return availableParallelism();
+  const text = given.value as string;
+  if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > 1024) throw new UsageError(`${given.typed} takes ${THREADS_FORM}, got ${shown(text)}`);
   return Number(text);
 }
 
-function parseProgress(text: string | undefined): ProgressStyle | undefined {
-  if (text === undefined) return undefined;
-  if (text !== 'json' && text !== 'human' && text !== 'none') {
-    throw new UsageError(`--progress takes json, human or none, got ${JSON.stringify(text.slice(0, 40))}`);
-  }
+function parseProgress(given: GivenFlag | undefined): ProgressStyle | undefined {
+  if (given === undefined) return undefined;
+  const text = given.value as string;
+  if (text !== 'json' && text !== 'human' && text !== 'none') throw new UsageError(`${given.typed} takes ${PROGRESS_FORM}, got ${shown(text)}`);
   return text;
 }
 
-function parseThrottle(text: string | undefined): number {
-  if (text === undefined) return 100;
-  if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > 100) {
-    throw new UsageError(`--throttle takes a whole percent from 1 to 100 (the share of each thread's time spent hashing), got ${JSON.stringify(text.slice(0, 40))}`);
-  }
+function parseThrottle(given: GivenFlag | undefined): number {
+  if (given === undefined) return 100;
+  const text = given.value as string;
+  if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > 100) throw new UsageError(`${given.typed} takes ${THROTTLE_FORM}, got ${shown(text)}`);
   return Number(text);
 }
 
-function parsePriority(text: string | undefined): Priority {
-  if (text === undefined) return 'normal';
-  if (text !== 'low' && text !== 'normal') throw new UsageError(`--priority takes low or normal, got ${JSON.stringify(text.slice(0, 40))}`);
+function parsePriority(given: GivenFlag | undefined): Priority {
+  if (given === undefined) return 'normal';
+  const text = given.value as string;
+  if (text !== 'low' && text !== 'normal') throw new UsageError(`${given.typed} takes ${PRIORITY_FORM}, got ${shown(text)}`);
   return text;
 }
 
-function parseSeconds(text: string | undefined): number {
-  if (text === undefined) return 3;
+function parseSeconds(given: GivenFlag | undefined): number {
+  if (given === undefined) return 3;
+  const text = given.value as string;
   const s = Number(text);
-  if (!/^[0-9.]+$/.test(text) || !(s > 0 && s <= 600)) {
-    throw new UsageError(`--seconds takes a number of seconds above 0 and at most 600, got ${JSON.stringify(text.slice(0, 40))}`);
-  }
+  if (!/^[0-9.]+$/.test(text) || !(s > 0 && s <= 600)) throw new UsageError(`${given.typed} takes ${SECONDS_FORM}, got ${shown(text)}`);
   return s;
 }
-
-const SHARD_FORM = 'I/N (e.g. 2/4, or env:SLURM_ARRAY_TASK_ID/4)';
 
 /**
  * `--shard I/N`: the I-th of N parts, numbered from 0. I may be `env:NAME`, read
@@ -150,101 +191,71 @@ export function parseShard(text: string, env: Record<string, string | undefined>
   return shard;
 }
 
-type Values = Record<string, string | boolean | undefined>;
-
-/** node:util's parseArgs, with its multi-sentence errors turned into one usage line. */
-function parse(argv: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Values } {
-  try {
-    const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
-    return { values: values as Values };
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    const message = (err as Error).message;
-    const flag = /'(-[^']*)'/.exec(message)?.[1];
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${flag ?? ''}`.trim());
-    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError(`unexpected argument ${/'([^']*)'/.exec(message)?.[1] ?? ''}`.trim());
-    // e.g. "--threads -1": the value looks like an option; say so on one line.
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${message.split('\n')[0]} (write ${flag ?? '--option'}=VALUE)`);
-    throw new UsageError(message.split('\n')[0]);
-  }
+/** What an argument the mining mode does not take was probably meant as. */
+function strayHint(arg: string): string {
+  if ((SUBCOMMANDS as readonly string[]).includes(arg)) return ` (a subcommand comes first: dmint-miner ${arg} ...)`;
+  const guess = closest(arg, SUBCOMMANDS);
+  if (guess !== undefined) return ` (did you mean dmint-miner ${guess}?)`;
+  if (/\.json$/i.test(arg)) return ` (the request is read from stdin: dmint-miner < ${arg})`;
+  return '';
 }
 
-const str = (v: Values, key: string): string | undefined => v[key] as string | undefined;
+/** A value flag's text, or undefined when it was not given. */
+const valueOf = (given: GivenFlag | undefined): string | undefined => given?.value as string | undefined;
 
 /** Parse `process.argv.slice(2)`; `env` answers `--shard env:NAME/N`. */
 export function parseCli(argv: string[], env: Record<string, string | undefined> = process.env): CliArgs {
   const [first, ...rest] = argv;
   if (first === 'bench') {
-    const { values } = parse(rest, {
-      seconds: { type: 'string' },
-      workers: { type: 'string' },
-      threads: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    return { command: 'bench', seconds: parseSeconds(str(values, 'seconds')), workers: parseWorkers(str(values, 'workers') ?? str(values, 'threads')), json: values.json === true };
+    const { flags } = readFlags(rest, COMMAND_FLAGS.bench);
+    if (flags.has('help')) return { command: 'help' };
+    return { command: 'bench', seconds: parseSeconds(flags.get('seconds')), workers: parseWorkers(flags), json: flags.has('json') };
   }
   if (first === 'merge') {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: rest, options: { request: { type: 'string' }, json: { type: 'boolean' } }, strict: true, allowPositionals: true });
-    } catch (err) {
-      throw new UsageError(`merge: ${(err as Error).message.split('\n')[0]}`);
-    }
-    const request = parsed.values.request;
-    if (request === undefined || request === '') throw new UsageError('merge needs --request request.json (the request the shards mined)');
-    if (parsed.positionals.length === 0) throw new UsageError('merge needs the shards\' status files: dmint-miner merge --request request.json STATUS_FILES...');
-    return { command: 'merge', request, files: parsed.positionals, json: parsed.values.json === true };
+    const { flags, positionals } = readFlags(rest, COMMAND_FLAGS.merge, { positionals: true });
+    if (flags.has('help')) return { command: 'help' };
+    const request = valueOf(flags.get('request'));
+    if (request === undefined) throw new UsageError('merge needs --request request.json (the request the shards mined)');
+    if (positionals.length === 0) throw new UsageError('merge needs the shards\' status files: dmint-miner merge --request request.json STATUS_FILES...');
+    return { command: 'merge', request, files: positionals, json: flags.has('json') };
   }
   if (first === 'doctor') {
-    const { values } = parse(rest, { json: { type: 'boolean' }, workers: { type: 'string' }, threads: { type: 'string' } });
-    return { command: 'doctor', json: values.json === true, workers: parseWorkers(str(values, 'workers') ?? str(values, 'threads')) };
+    const { flags } = readFlags(rest, COMMAND_FLAGS.doctor);
+    if (flags.has('help')) return { command: 'help' };
+    return { command: 'doctor', json: flags.has('json'), workers: parseWorkers(flags) };
   }
   if (first === 'web') {
-    const { values } = parse(rest, { port: { type: 'string' }, host: { type: 'string' } });
-    const port = str(values, 'port') ?? '8080';
-    if (!/^[0-9]{1,5}$/.test(port) || Number(port) > 65535) {
-      throw new UsageError(`--port takes a port number from 0 to 65535 (0: any free port), got ${JSON.stringify(port.slice(0, 40))}`);
-    }
-    const host = str(values, 'host') ?? '127.0.0.1';
+    const { flags } = readFlags(rest, COMMAND_FLAGS.web);
+    if (flags.has('help')) return { command: 'help' };
+    const portFlag = flags.get('port');
+    const port = valueOf(portFlag) ?? '8080';
+    if (!/^[0-9]{1,5}$/.test(port) || Number(port) > 65535) throw new UsageError(`${portFlag?.typed ?? '--port'} takes ${PORT_FORM}, got ${shown(port)}`);
+    const host = valueOf(flags.get('host')) ?? '127.0.0.1';
     if (host === '') throw new UsageError('--host needs an address to listen on, e.g. 127.0.0.1');
     return { command: 'web', port: Number(port), host };
   }
-  const { values } = parse(argv, {
-    workers: { type: 'string' },
-    threads: { type: 'string' },
-    quiet: { type: 'boolean', short: 'q' },
-    progress: { type: 'string' },
-    start: { type: 'string' },
-    count: { type: 'string' },
-    'status-file': { type: 'string' },
-    resume: { type: 'boolean' },
-    shard: { type: 'string' },
-    throttle: { type: 'string' },
-    priority: { type: 'string' },
-    'protocol-version': { type: 'boolean' },
-    version: { type: 'boolean', short: 'V' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) return { command: 'help' };
-  if (values.version) return { command: 'version' };
-  if (values['protocol-version']) return { command: 'protocol-version' };
-  if (values.workers !== undefined && values.threads !== undefined) throw new UsageError('give --workers or --threads, not both');
-  const count = values.count === undefined ? undefined : parseNonceArg('--count', str(values, 'count')!);
-  if (count === 0n) throw new UsageError('--count must be at least 1');
-  if (values['status-file'] === '') throw new UsageError('--status-file needs a path');
-  if (values.resume && values['status-file'] === undefined) throw new UsageError('--resume continues the search a status file describes: give --status-file PATH');
+  const { flags } = readFlags(argv, COMMAND_FLAGS.mine, { stray: strayHint });
+  if (flags.has('help')) return { command: 'help' };
+  if (flags.has('version')) return { command: 'version' };
+  if (flags.has('protocol-version')) return { command: 'protocol-version' };
+  const start = flags.get('start');
+  const count = flags.get('count');
+  const countValue = count === undefined ? undefined : parseNonceArg(count);
+  if (countValue === 0n) throw new UsageError(`${count!.typed} must be at least 1`);
+  if (flags.has('resume') && !flags.has('status-file')) throw new UsageError('--resume continues the search a status file describes: give --status-file PATH');
+  const shard = valueOf(flags.get('shard'));
   return {
     command: 'mine',
-    workers: parseWorkers(str(values, 'workers') ?? str(values, 'threads')),
-    progress: parseProgress(str(values, 'progress')),
-    quiet: values.quiet === true,
-    start: values.start === undefined ? undefined : parseNonceArg('--start', str(values, 'start')!),
-    count,
-    statusFile: str(values, 'status-file'),
-    resume: values.resume === true,
-    shard: values.shard === undefined ? undefined : parseShard(str(values, 'shard')!, env),
-    throttle: parseThrottle(str(values, 'throttle')),
-    priority: parsePriority(str(values, 'priority')),
+    workers: parseWorkers(flags),
+    progress: parseProgress(flags.get('progress')),
+    quiet: flags.has('quiet'),
+    start: start === undefined ? undefined : parseNonceArg(start),
+    count: countValue,
+    statusFile: valueOf(flags.get('status-file')),
+    resume: flags.has('resume'),
+    shard: shard === undefined ? undefined : parseShard(shard, env),
+    throttle: parseThrottle(flags.get('throttle')),
+    priority: parsePriority(flags.get('priority')),
   };
 }
 
@@ -259,7 +270,9 @@ Mines one Radiant Glyph dMint proof of work (pyrxd external-miner protocol v1):
 reads one JSON request from stdin (to EOF, at most 4096 bytes), searches nonces
 upwards on all cores, re-verifies the answer with node:crypto and writes exactly
 one JSON line to stdout. The answer is the lowest valid nonce of the range,
-whatever the number of workers.
+whatever the number of workers. A pipe must deliver the request within 10 s; on
+a terminal, type or paste it and finish with Ctrl-D (Ctrl-Z then Enter on
+Windows), at any pace.
 
 Request (stdin):
   {"preimage_hex": "<128 hex chars>", "target_hex": "<hex u64>",
@@ -298,7 +311,7 @@ Options:
                             answered at once; no file yet: start from the beginning)
   --protocol-version        print "dmint-miner protocol v1"
   -V, --version             print the version
-  -h, --help                print this help
+  -h, --help                print this help (also after bench, doctor or merge)
 
 merge: reads the status files of the shards of one search (--shard I/N with
 --status-file), re-verifies every hit with node:crypto and prints one response:
@@ -315,7 +328,8 @@ Exit codes:
   0    a valid nonce was found and printed
   1    usage error, bad request, or internal error (one line on stderr, stdout empty)
   2    the range was searched to its end without a valid nonce ({"exhausted":true})
-  130  interrupted by SIGINT; 143 terminated by SIGTERM (stdout empty)
+  129  stopped by SIGHUP; 130 by SIGINT; 143 by SIGTERM (stdout empty; a status
+       file says "stopped")
 
 Mining opens no network connection: the preimage never leaves this machine (only
 "dmint-miner web" listens, to serve the page).

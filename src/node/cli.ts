@@ -2,8 +2,9 @@
  * `dmint-miner`: the pyrxd-compatible external miner (protocol v1,
  * docs/protocol.md), a client of the Node {@link Miner} with its head start.
  * Reads one request from stdin, mines on worker threads, writes exactly one
- * response line to stdout and exits 0 (hit), 2 (exhausted) or 1 (usage,
- * request or internal error). stdout carries nothing else, ever.
+ * response line to stdout and exits 0 (hit), 2 (exhausted), 1 (usage,
+ * request or internal error), or 129/130/143 when stopped by SIGHUP/SIGINT/
+ * SIGTERM. stdout carries nothing else, ever.
  */
 import pkg from '../../package.json' with { type: 'json' };
 import { RequestError, VerificationError } from '../core/errors.ts';
@@ -19,10 +20,17 @@ import { Miner } from './miner.ts';
 import { lowerPriority } from './priority.ts';
 import { humanLine, jsonFrame } from './progress.ts';
 import { StatusFile, StatusFileError, confirmedHit, jobFingerprint, readStatus, type Status, type StatusRange, type StatusState } from './status-file.ts';
-import { readRequestBytes } from './stdin.ts';
+import { EOF_KEY, readRequestBytes, stdinTimeout } from './stdin.ts';
 
 /** Exit codes of the protocol and of signals (128 + signal number). */
-export const EXIT = { found: 0, error: 1, exhausted: 2, sigint: 130, sigterm: 143 } as const;
+export const EXIT = { found: 0, error: 1, exhausted: 2, sighup: 129, sigint: 130, sigterm: 143 } as const;
+
+/** The signals that stop a search, with their exit codes: SIGHUP (a closed terminal or ssh session) stops like SIGTERM. */
+const STOP_SIGNALS = [
+  ['SIGHUP', EXIT.sighup],
+  ['SIGINT', EXIT.sigint],
+  ['SIGTERM', EXIT.sigterm],
+] as const;
 
 const say = (line: string): void => {
   process.stderr.write(`dmint-miner: ${line}\n`);
@@ -82,18 +90,14 @@ type Range = { start: bigint; count: bigint };
 /** Mine one request; resolves to the exit code once the response (if any) is written. */
 async function mine(args: MineArgs): Promise<number> {
   // A signal before the search starts (while stdin is read) ends the process at once.
-  const early = (code: number) => (): void => process.exit(code);
-  const earlyTerm = early(EXIT.sigterm);
-  const earlyInt = early(EXIT.sigint);
-  process.once('SIGTERM', earlyTerm);
-  process.once('SIGINT', earlyInt);
+  for (const [signal, code] of STOP_SIGNALS) process.once(signal, () => process.exit(code));
   if (args.priority === 'low') {
     // Before any thread exists: threads inherit the priority of the thread that starts them.
     const refused = lowerPriority();
     if (refused !== null && !args.quiet) say(refused);
   }
-  if (process.stdin.isTTY) say('reading the JSON request from stdin (finish with Ctrl-D)');
-  const bytes = await readRequestBytes(process.stdin);
+  if (process.stdin.isTTY) say(`reading the JSON request from stdin (finish with ${EOF_KEY})`);
+  const bytes = await readRequestBytes(process.stdin, stdinTimeout(process.stdin.isTTY));
   const request = parseRequest(bytes); // every rule checked before any thread starts
   const whole = selectRange(args, request);
   let range = whole;
@@ -126,6 +130,7 @@ async function mineRange(args: MineArgs, request: MineRequest, bytes: Uint8Array
   const chunks = (count + CHUNK_SIZE - 1n) / CHUNK_SIZE;
   const threads = chunks < BigInt(workers) ? Math.max(1, Number(chunks)) : workers;
   let last: MineProgress = { attempts: 0, elapsed_s: 0, rate: 0, watermark: start };
+  let statusFailing = false;
 
   const writeStatus = (state: StatusState, extra: { nonce_hex?: string; error?: string } = {}): void => {
     if (!status) return;
@@ -144,9 +149,12 @@ async function mineRange(args: MineArgs, request: MineRequest, bytes: Uint8Array
         watermark: last.watermark.toString(),
         ...extra,
       });
+      statusFailing = false;
     } catch (err) {
-      // A heartbeat that cannot be written must not cost the search its answer.
-      say(`cannot write the status file ${status.path}: ${(err as Error).message}`);
+      // A heartbeat that cannot be written must not cost the search its answer; one warning per
+      // spell of failures, not one a second.
+      if (!statusFailing) say(`cannot write the status file ${status.path}: ${(err as Error).message}`);
+      statusFailing = true;
     }
   };
   const exhausted = async (): Promise<number> => {
@@ -175,8 +183,7 @@ async function mineRange(args: MineArgs, request: MineRequest, bytes: Uint8Array
     setTimeout(() => process.exit(code), 400).unref();
   };
   // Replaces the early handlers that end the process at once while stdin is read.
-  process.removeAllListeners('SIGTERM').on('SIGTERM', onSignal(EXIT.sigterm));
-  process.removeAllListeners('SIGINT').on('SIGINT', onSignal(EXIT.sigint));
+  for (const [signal, code] of STOP_SIGNALS) process.removeAllListeners(signal).on(signal, onSignal(code));
 
   let lastStatus = 0;
   let ended = false;
@@ -269,7 +276,7 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
   } catch (err) {
-    if (err instanceof UsageError) say(`usage error: ${err.message} (see dmint-miner --help)`);
+    if (err instanceof UsageError) say(`usage error: ${err.message}; see dmint-miner --help`);
     else if (err instanceof RequestError) say(`bad request: ${err.message}`);
     else if (err instanceof VerificationError || err instanceof StatusFileError) say(err.message);
     else say(`internal error: ${(err as Error)?.stack?.split('\n').slice(0, 2).join(' ') ?? String(err)}`);

@@ -4,6 +4,8 @@
  * temporary file in the same folder and is renamed over PATH, so a reader (or a
  * process killed mid-write) sees either the old or the new content, never half
  * of one. A lock file beside it keeps a second process off the same status.
+ * On Windows a reader that has the file open makes the rename fail for a
+ * moment (EPERM, EBUSY or EACCES), so the rename is retried briefly.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
@@ -114,15 +116,34 @@ export async function confirmedHit(status: Status, request: MineRequest): Promis
   return (await checkHit(request, nonce, nodeSha256, 'node:crypto')).valid ? nonce : null;
 }
 
+/** Pauses, in milliseconds, before each retry of a rename that failed for a moment: 150 ms in all. */
+export const RENAME_RETRY_MS = [10, 20, 40, 80] as const;
+
+/** Rename failures that pass once whoever holds the file (a reader, an antivirus scan) lets go. */
+const TRANSIENT = new Set(['EPERM', 'EBUSY', 'EACCES']);
+
+/** Block this thread for `ms` (the status write is synchronous, and a pause this short costs the workers nothing). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Options of {@link StatusFile}. */
+export interface StatusFileOptions {
+  /** The rename that replaces the file (node:fs `renameSync`); a seam for tests. */
+  rename?: (from: string, to: string) => void;
+}
+
 /** Writes the status file atomically, holding its lock. */
 export class StatusFile {
   readonly path: string;
   readonly #temp: string;
   readonly #lock: string;
+  readonly #rename: (from: string, to: string) => void;
   #locked = false;
 
-  constructor(path: string) {
+  constructor(path: string, options: StatusFileOptions = {}) {
     this.path = path;
+    this.#rename = options.rename ?? renameSync;
     this.#temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
     this.#lock = `${path}.lock`;
   }
@@ -152,22 +173,37 @@ export class StatusFile {
     throw new StatusFileError(`cannot lock the status file ${this.path}: another process keeps taking ${this.#lock}`);
   }
 
-  /** Release the lock (the file itself stays). */
+  /** Release the lock (the file itself stays), and remove a temporary file a failed write left. */
   unlock(): void {
     if (!this.#locked) return;
     this.#locked = false;
-    try {
-      unlinkSync(this.#lock);
-    } catch {
-      /* already gone */
+    for (const leftover of [this.#temp, this.#lock]) {
+      try {
+        unlinkSync(leftover);
+      } catch {
+        /* already gone */
+      }
     }
   }
 
-  /** Replace the file with `status`. */
+  /**
+   * Replace the file with `status`. A rename refused for a moment (EPERM,
+   * EBUSY, EACCES) is retried after each pause of {@link RENAME_RETRY_MS}.
+   * @throws the last error when it still fails, or at once for any other error.
+   */
   write(status: Omit<Status, 'schema' | 'pid' | 'updated'>): void {
     const full: Status = { schema: STATUS_SCHEMA, pid: process.pid, ...status, updated: new Date().toISOString() };
     writeFileSync(this.#temp, JSON.stringify(full) + '\n');
-    renameSync(this.#temp, this.path);
+    for (let retry = 0; ; retry++) {
+      try {
+        this.#rename(this.#temp, this.path);
+        return;
+      } catch (err) {
+        const pause = RENAME_RETRY_MS[retry];
+        if (pause === undefined || !TRANSIENT.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+        sleepSync(pause);
+      }
+    }
   }
 }
 

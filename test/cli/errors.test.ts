@@ -1,7 +1,8 @@
 // Usage and request errors of the real binary: exit 1, one line on stderr, and
 // nothing at all on stdout.
 import { describe, expect, it } from 'vitest';
-import { requestJson, runCli } from '../support/cli.ts';
+import { COMMAND_FLAGS, USAGE, UsageError, parseCli } from '../../src/node/args.ts';
+import { requestJson, runCli, type CliRun } from '../support/cli.ts';
 
 const PRE = 'ab'.repeat(64);
 const GOOD = requestJson(PRE, '7fffffffffffffff', 4);
@@ -13,7 +14,6 @@ const BAD_REQUESTS: Array<[string, string | Uint8Array, RegExp]> = [
   ['not UTF-8', new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), /not valid UTF-8/],
   ['a byte-order mark before the JSON', '\ufeff' + GOOD, /byte-order mark/],
   ['not JSON', '{preimage_hex: ab}', /not valid JSON/],
-  ['empty stdin', '', /not valid JSON/],
   ['an array', '[1,2]', /JSON object/],
   ['null', 'null', /JSON object/],
   ['missing preimage_hex', JSON.stringify({ target_hex: '1', nonce_width: 4 }), /"preimage_hex"/],
@@ -54,11 +54,11 @@ describe('usage errors: exit 1, stdout empty', () => {
     [['extra'], /unexpected argument/],
     [['--workers', '0'], /--workers/],
     [['--workers', 'two'], /--workers/],
-    [['--threads', '-1'], /--threads|--workers|option/],
+    [['--threads', '-1'], /--threads takes a whole number/],
     [['--workers', '1', '--threads', '1'], /not both/],
     [['--count', '0'], /--count must be at least 1/],
     [['--count', 'ten'], /--count takes/],
-    [['--start', '-5'], /--start|option/],
+    [['--start', '-5'], /--start takes a decimal or 0x-hex/],
     [['--start', '0x100000000'], /outside the 4-byte nonce space/],
     [['--start', '0xffffffff', '--count', '2'], /runs past the end/],
     [['--progress', 'loud'], /--progress takes json, human or none/],
@@ -70,7 +70,7 @@ describe('usage errors: exit 1, stdout empty', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(reason);
-    expect(r.stderr).toMatch(/^dmint-miner: usage error: .*\n$/);
+    expect(r.stderr).toMatch(/^dmint-miner: usage error: .*; see dmint-miner --help\n$/);
   });
 
   it('a V2 range past 2^64 is a usage error too', async () => {
@@ -89,6 +89,148 @@ describe('usage errors: exit 1, stdout empty', () => {
   });
 });
 
+/** Phrases of node:util's parseArgs that must never reach the user. */
+const NODE_WORDING = ['argument missing', '<value>', 'ERR_PARSE_ARGS', "Option '", 'ambiguous', 'Unknown option', 'Unexpected argument'];
+
+/** A usage error as the CLI must give it: exit 1, stdout empty, one stderr line in the project's words. */
+function expectUsageError(r: CliRun, args: string[]): void {
+  const label = args.join(' ');
+  expect([r.code, r.stdout], label).toEqual([1, '']);
+  expect(r.stderr, label).toMatch(/^dmint-miner: usage error: [^\n]+; see dmint-miner --help\n$/);
+  for (const phrase of NODE_WORDING) expect(r.stderr, label).not.toContain(phrase);
+}
+
+describe('argument errors name the flag as typed and what it expects', () => {
+  const required: Array<[string[], string]> = [
+    [['--start'], 'usage error: --start needs a value: a decimal or 0x-hex unsigned integer;'],
+    [['--count', '10', '--start'], '--start needs a value: a decimal or 0x-hex unsigned integer;'],
+    [['--threads', '-1'], '--threads takes a whole number of threads from 1 to 1024, got "-1"'],
+    [['--workers', '-1'], '--workers takes a whole number of threads from 1 to 1024, got "-1"'],
+    [['--threads=abc'], '--threads takes a whole number of threads from 1 to 1024, got "abc"'],
+    [['--threads', '--quiet'], '--threads needs a value: a whole number of threads from 1 to 1024;'],
+    [['--thread', '2'], 'unknown option --thread (did you mean --threads?)'],
+    [['--worker=2'], 'unknown option --worker (did you mean --workers?)'],
+    [['--qiuet'], 'unknown option --qiuet (did you mean --quiet?)'],
+    [['--Progress=json'], 'unknown option --Progress (did you mean --progress?)'],
+    [['-w', '2'], 'unknown option -w (did you mean --workers?)'],
+    [['--bogus'], 'usage error: unknown option --bogus;'],
+    [['--s', '1'], 'usage error: unknown option --s;'],
+    [['-x'], 'usage error: unknown option -x;'],
+    [['-qx'], 'usage error: unknown option -x;'],
+    [['--quiet=yes'], '--quiet is a switch and takes no value, got "yes" (write --quiet alone)'],
+    [['-q=yes'], '-q is a switch and takes no value, got "yes" (write -q alone)'],
+    [['--status-file', '-s.json'], '--status-file needs a value: a path (for a value that starts with -, write --status-file=-s.json)'],
+    [['--start', '-5'], '--start takes a decimal or 0x-hex unsigned integer, got "-5"'],
+    [['extra'], 'usage error: unexpected argument "extra";'],
+    [['--quiet', '--', 'extra'], 'usage error: unexpected argument "extra";'],
+    [['request.json'], 'unexpected argument "request.json" (the request is read from stdin: dmint-miner < request.json)'],
+    [['bnech'], 'unexpected argument "bnech" (did you mean dmint-miner bench?)'],
+    [['--quiet', 'doctor'], 'unexpected argument "doctor" (a subcommand comes first: dmint-miner doctor ...)'],
+    [['bench', '--thread', '2'], 'unknown option --thread (did you mean --threads?)'],
+    [['bench', '--threads', '-1'], '--threads takes a whole number of threads from 1 to 1024, got "-1"'],
+    [['bench', '--workers=abc'], '--workers takes a whole number of threads from 1 to 1024, got "abc"'],
+    [['bench', '--seconds'], '--seconds needs a value: a number of seconds above 0 and at most 600;'],
+    [['bench', '--secnods', '2'], 'unknown option --secnods (did you mean --seconds?)'],
+    [['bench', '--count', '2'], 'usage error: unknown option --count;'],
+    [['doctor', '--threads'], '--threads needs a value: a whole number of threads from 1 to 1024;'],
+    [['doctor', '--workers=0'], '--workers takes a whole number of threads from 1 to 1024, got "0"'],
+    [['doctor', '--jsno'], 'unknown option --jsno (did you mean --json?)'],
+    [['doctor', '--workers', '1', '--threads', '1'], 'give --workers or --threads, not both'],
+    [['merge', '--bogus'], 'usage error: unknown option --bogus;'],
+    [['merge', '--requst', 'r.json', 's.status'], 'unknown option --requst (did you mean --request?)'],
+    [['merge', 's.status', '--request'], '--request needs a value: the path of the request the shards mined;'],
+    [['merge', '--json=1'], '--json is a switch and takes no value, got "1" (write --json alone)'],
+  ];
+  it.each(required)('%j', async (args, message) => {
+    const r = await runCli(args, GOOD);
+    expectUsageError(r, args);
+    expect(r.stderr).toContain(message);
+  });
+
+  /**
+   * Every flag of every command, each way it can be given wrong: a value flag with nothing after it,
+   * followed by another flag, or `=` and nothing; with a value it does not take; a switch given a
+   * value; each flag misspelt. The message must name the flag exactly as typed.
+   */
+  function everyMistake(): Array<{ args: string[]; names: string; says: string }> {
+    const cases: Array<{ args: string[]; names: string; says: string }> = [];
+    for (const [command, specs] of Object.entries(COMMAND_FLAGS)) {
+      const prefix = command === 'mine' ? [] : [command];
+      // A flag to follow a value flag: another switch of the command, or --help where it has no other.
+      const aSwitch = specs.find((s) => s.kind === 'switch' && s.name !== 'help') ?? specs.find((s) => s.name === 'help')!;
+      for (const spec of specs) {
+        const flag = `--${spec.name}`;
+        if (spec.kind === 'value') {
+          cases.push({ args: [...prefix, flag], names: flag, says: `${flag} needs a value: ${spec.form}` });
+          cases.push({ args: [...prefix, flag, `--${aSwitch.name}`], names: flag, says: `${flag} needs a value: ${spec.form}` });
+          cases.push({ args: [...prefix, `${flag}=`], names: flag, says: `${flag} needs a value: ${spec.form}` });
+          // Paths and listen addresses take any text (the system judges them); every other value has a form that "x/y" is not.
+          if (!/path|address/.test(spec.form!)) cases.push({ args: [...prefix, `${flag}=x/y`], names: flag, says: `${flag}` });
+        } else {
+          cases.push({ args: [...prefix, `${flag}=yes`], names: flag, says: `${flag} is a switch and takes no value, got "yes"` });
+          if (spec.short) cases.push({ args: [...prefix, `-${spec.short}=1`], names: `-${spec.short}`, says: `-${spec.short} is a switch and takes no value, got "1"` });
+        }
+        const cut = `--${spec.name.slice(0, -1)}`;
+        cases.push({ args: [...prefix, cut], names: cut, says: `unknown option ${cut} (did you mean ${flag}?)` });
+        const swapped = `--${spec.name[0]}${spec.name[2]}${spec.name[1]}${spec.name.slice(3)}`;
+        cases.push({ args: [...prefix, swapped], names: swapped, says: `unknown option ${swapped} (did you mean ${flag}?)` });
+      }
+    }
+    return cases;
+  }
+
+  // The real binary prints parseCli's message as `dmint-miner: usage error: MESSAGE; see dmint-miner --help`
+  // (the cases above run it for every subcommand and every kind of mistake); the table runs in-process,
+  // since a hundred-odd process starts would cost the shared machine most of a minute.
+  it('every flag of every command, given wrong each way, is one message in the project\'s words naming it as typed', () => {
+    const cases = everyMistake();
+    expect(cases.length).toBeGreaterThan(100);
+    const failures: string[] = [];
+    for (const c of cases) {
+      let message = '(no error)';
+      try {
+        parseCli(c.args, {});
+      } catch (err) {
+        message = err instanceof UsageError ? err.message : `not a UsageError: ${String(err)}`;
+      }
+      const wrong = [
+        !message.includes(c.says) && `does not say ${JSON.stringify(c.says)}`,
+        !message.startsWith(c.says.startsWith('unknown option') ? `unknown option ${c.names}` : c.names) && `does not start with ${c.names}`,
+        message.includes('\n') && 'is more than one line',
+        ...NODE_WORDING.filter((phrase) => message.includes(phrase)).map((phrase) => `has Node's ${JSON.stringify(phrase)}`),
+        // --workers and --threads are aliases: a message names the one typed, never the other.
+        c.names === '--workers' && message.includes('--threads') && 'names --threads',
+        c.names === '--threads' && message.includes('--workers') && 'names --workers',
+      ].filter(Boolean);
+      if (wrong.length > 0) failures.push(`${c.args.join(' ')} -> ${JSON.stringify(message)}: ${wrong.join(', ')}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('--help lists every flag of every command', () => {
+    for (const specs of Object.values(COMMAND_FLAGS)) {
+      for (const spec of specs) {
+        expect(USAGE).toContain(`--${spec.name}`);
+        if (spec.short) expect(USAGE).toContain(`-${spec.short}, --${spec.name}`);
+      }
+    }
+  });
+});
+
+describe('empty stdin', () => {
+  it.each([['nothing', ''], ['a newline', '\n'], ['spaces, tabs and CRLF', ' \t \r\n  ']])('%s: "no request on stdin" and how to give one, exit 1, stdout empty', async (_name, input) => {
+    const r = await runCli([], input);
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr).toBe('dmint-miner: usage error: no request on stdin: give one JSON request on stdin and close it, e.g. dmint-miner < request.json; see dmint-miner --help\n');
+  });
+
+  it('anything else is judged as a request by the protocol\'s rules', async () => {
+    const r = await runCli([], ' \u00a0 ');
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr).toMatch(/^dmint-miner: bad request: .*not valid JSON/);
+  });
+});
+
 describe('information flags', () => {
   it('--protocol-version', async () => {
     const r = await runCli(['--protocol-version']);
@@ -104,8 +246,13 @@ describe('information flags', () => {
   it('--help shows usage, request and response shapes, and exit codes', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const text of ['Usage: dmint-miner', 'preimage_hex', 'nonce_hex', '"exhausted":true', '--workers', '--start', '--status-file', 'Exit codes', '143']) {
+    for (const text of ['Usage: dmint-miner', 'preimage_hex', 'nonce_hex', '"exhausted":true', '--workers', '--start', '--status-file', 'Exit codes', '129', '143']) {
       expect(r.stdout).toContain(text);
     }
+  });
+
+  it.each(['bench', 'doctor', 'merge'])('%s --help prints the same help and runs nothing', async (command) => {
+    const [help, sub] = await Promise.all([runCli(['--help']), runCli([command, '--help', '--json'])]);
+    expect(sub).toMatchObject({ code: 0, stderr: '', stdout: help.stdout });
   });
 });

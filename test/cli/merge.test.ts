@@ -82,7 +82,7 @@ describe('dmint-miner merge', () => {
       [['merge', '--request', join(dir, 'nope.json'), ...files], /cannot use --request/],
       [['merge', ...files], /merge needs --request/],
       [['merge', '--request', requestFile], /status files/],
-      [['merge', '--bogus', '--request', requestFile, ...files], /merge: Unknown option/],
+      [['merge', '--bogus', '--request', requestFile, ...files], /usage error: unknown option --bogus; see dmint-miner --help/],
     ];
     for (const [args, why] of cases) {
       const r = await runCli(args);

@@ -1,5 +1,5 @@
 // The running miner: progress frames, quiet, signals, and the status file.
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,7 +49,7 @@ describe('progress on stderr', () => {
 });
 
 describe('signals', () => {
-  it.each([['SIGTERM', 143], ['SIGINT', 130]] as const)('%s mid-search stops every worker and exits %i within 0.5 s, stdout empty', async (signal, code) => {
+  it.each([['SIGTERM', 143], ['SIGINT', 130], ['SIGHUP', 129]] as const)('%s mid-search stops every worker and exits %i within 0.5 s, stdout empty', async (signal, code) => {
     let sentAt = 0;
     const r = await runCli(['--quiet'], ENDLESS, {
       onSpawn: (child) => setTimeout(() => { sentAt = performance.now(); child.kill(signal); }, 1500),
@@ -61,15 +61,53 @@ describe('signals', () => {
     expect(exitedAfter).toBeLessThan(500);
   });
 
-  it('a signal while stdin is still being read exits at once', async () => {
-    const r = await runCli([], '', { keepStdinOpen: true, onSpawn: (child) => setTimeout(() => child.kill('SIGTERM'), 500) });
-    expect(r.code).toBe(143);
+  it.each([['SIGTERM', 143], ['SIGHUP', 129]] as const)('%s while stdin is still being read exits %i at once', async (signal, code) => {
+    const r = await runCli([], '', { keepStdinOpen: true, onSpawn: (child) => setTimeout(() => child.kill(signal), 500) });
+    expect(r.code).toBe(code);
     expect(r.stdout).toBe('');
     expect(r.ms).toBeLessThan(3000);
+  });
+
+  it('SIGHUP after the first progress frame stops the search like SIGTERM: exit 129, stdout empty, the status file says stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dmint-hup-'));
+    const path = join(dir, 'status.json');
+    // Target 1: no nonce of the V1 space can meet it, so only the signal ends this search.
+    const impossible = requestJson(endless.preimage_hex, '0000000000000001', 4);
+    let framesBeforeSignal = 0;
+    const r = await runCli(['--start', '0', '--progress', 'json', '--status-file', path], impossible, {
+      onSpawn: (child) => {
+        child.stderr!.on('data', (d: string) => {
+          if (framesBeforeSignal === 0 && d.includes('{"progress":')) child.kill('SIGHUP');
+          framesBeforeSignal += (d.match(/\{"progress":/g) ?? []).length;
+        });
+      },
+    });
+    expect(framesBeforeSignal).toBeGreaterThanOrEqual(1);
+    expect(r.code).toBe(129);
+    expect(r.signal).toBeNull();
+    expect(r.stdout).toBe('');
+    const s = JSON.parse(readFileSync(path, 'utf8'));
+    expect(s.state).toBe('stopped');
+    expect(BigInt(s.watermark)).toBeGreaterThan(0n);
   });
 });
 
 describe('--status-file', () => {
+  it('that cannot be written warns once, not every second, and the search goes on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dmint-status-'));
+    // A folder with something in it where the file should go: every rename over it fails.
+    const path = join(dir, 'taken');
+    mkdirSync(path);
+    writeFileSync(join(path, 'keep'), '');
+    const r = await runCli(['--quiet', '--status-file', path], ENDLESS, { onSpawn: (c) => setTimeout(() => c.kill('SIGTERM'), 3500) });
+    expect(r.code).toBe(143);
+    expect(r.stdout).toBe('');
+    const warnings = r.stderr.split('\n').filter((l) => l.includes('cannot write the status file'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^dmint-miner: cannot write the status file .*taken: /);
+    expect(readdirSync(dir)).toEqual(['taken']); // neither the temporary file nor the lock is left
+  });
+
   it('is replaced atomically: a reader polling it in a tight loop never sees invalid JSON', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dmint-status-'));
     const path = join(dir, 'status.json');

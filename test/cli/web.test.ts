@@ -167,12 +167,12 @@ describe('dmint-miner web: stopping and failing', () => {
     [['--port=-1'], /--port takes a port number .*got "-1"/],
     [['--port', '65536'], /--port takes a port number .*got "65536"/],
     [['--port', '1e3'], /--port takes a port number/],
-    [['--port', ''], /--port takes a port number/],
+    [['--port', ''], /--port needs a value: a port number/],
     [['--port'], /--port/],
     [['--host'], /--host/],
-    [['--host='], /--host needs an address/],
+    [['--host='], /--host needs a value: an address/],
     [['--bogus'], /unknown option --bogus/],
-    [['extra'], /unexpected argument extra/],
+    [['extra'], /unexpected argument "extra"/],
   ];
   it.each(BAD)('web %j is a usage error: exit 1, one line, stdout empty', async (flags, reason) => {
     const r = await runCli(['web', ...flags], '', { timeoutMs: 10_000 });

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { formatDuration } from '../../src/core/format.ts';
 import { formatExhausted, formatHit, formatProgress } from '../../src/core/index.ts';
 
 describe('formatHit', () => {
@@ -74,5 +76,60 @@ describe('formatProgress', () => {
     expect(() => formatProgress(-1, 0)).toThrow(RangeError);
     expect(() => formatProgress(1, Number.POSITIVE_INFINITY)).toThrow(RangeError);
     expect(() => formatProgress(0.5, 1)).toThrow(RangeError);
+  });
+});
+
+const YEAR = 365 * 86400;
+const SCALE: Record<string, number> = { '': 1, thousand: 1e3, million: 1e6, billion: 1e9, trillion: 1e12 };
+
+/** Read a duration back into seconds, as a person would; throws on any other shape. */
+function readBack(text: string): number {
+  let m: RegExpExecArray | null;
+  if ((m = /^(\d+\.\d{1,2}) s$/.exec(text))) return Number(m[1]);
+  if ((m = /^(\d{1,2}) min (\d{2}) s$/.exec(text))) return Number(m[1]) * 60 + Number(m[2]);
+  if ((m = /^(\d{1,2}) h (\d{2}) min$/.exec(text))) return Number(m[1]) * 3600 + Number(m[2]) * 60;
+  if ((m = /^(\d+\.\d) days$/.exec(text))) return Number(m[1]) * 86400;
+  if ((m = /^(\d+(?:\.\d)?) (?:(thousand|million|billion|trillion) )?years$/.exec(text))) return Number(m[1]) * SCALE[m[2] ?? '']! * YEAR;
+  if (text === 'more than 1000 trillion years') return 1e15 * YEAR;
+  throw new Error(`unreadable duration ${JSON.stringify(text)}`);
+}
+
+describe('formatDuration', () => {
+  it('says each magnitude in a unit a person reads', () => {
+    const cases: Array<[number, string]> = [
+      [0, '0.00 s'],
+      [0.42, '0.42 s'],
+      [12.34, '12.3 s'],
+      [245, '4 min 05 s'],
+      [7380, '2 h 03 min'],
+      [3.5 * 86400, '3.5 days'],
+      [3.4 * YEAR, '3.4 years'],
+      [340 * YEAR, '340 years'],
+      [12_000 * YEAR, '12 thousand years'],
+      [5.8e9 * YEAR, '5.8 billion years'],
+      [999.8e12 * YEAR, '1000 trillion years'],
+      [1e30, 'more than 1000 trillion years'],
+      [Infinity, '—'],
+      [Number.NaN, '—'],
+      [-1, '—'],
+    ];
+    for (const [seconds, text] of cases) expect(formatDuration(seconds), String(seconds)).toBe(text);
+  });
+
+  it('from 1 ms to 1e30 s: never an exponent or NaN, always readable, within 5 % of the value where it names one, and never smaller for a longer time', () => {
+    // Log-uniform magnitudes, so every unit gets its share, plus each unit's rounding edges.
+    const magnitude = fc.double({ min: -3, max: 30, noNaN: true }).map((e) => 10 ** e);
+    const edges = [9.994, 9.995, 9.996, 59.94, 59.95, 59.96, 3599.4, 3599.5, 2 * 86400 - 0.5, 2 * YEAR - 0.5, 2 * YEAR, 9.95 * YEAR, 999.5 * YEAR, 999.5e3 * YEAR, 999.5e12 * YEAR, 1e15 * YEAR];
+    const samples = [...fc.sample(magnitude, { numRuns: 5000, seed: 20261203 }), ...edges, 1e-3, 1e30].sort((a, b) => a - b);
+    let previous = -1;
+    for (const seconds of samples) {
+      const text = formatDuration(seconds);
+      expect(text, String(seconds)).not.toMatch(/e[+-]|NaN|Infinity|undefined/);
+      const read = readBack(text);
+      if (seconds >= 0.1 && seconds < 1e15 * YEAR) expect(Math.abs(read - seconds) / seconds, `${seconds} s read as ${text}`).toBeLessThan(0.05);
+      expect(read, `${seconds} s (${text}) after a longer reading ${previous}`).toBeGreaterThanOrEqual(previous);
+      previous = read;
+    }
+    expect(formatDuration(Infinity)).toBe('—');
   });
 });
