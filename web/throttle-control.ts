@@ -4,16 +4,10 @@
  * remembered in `localStorage` like the automatic pauses.
  * @module
  */
+import { parseThrottleText } from '../src/core/range.ts';
 import { storage } from './history.ts';
 
 const KEY = 'dmint-miner:throttle';
-
-/** A stored or typed throttle: a whole percent from 1 to 100, else undefined. */
-export function parsePercent(text: string | null | undefined): number | undefined {
-  if (text == null || !/^[0-9]{1,3}$/.test(text)) return undefined;
-  const n = Number(text);
-  return n >= 1 && n <= 100 ? n : undefined;
-}
 
 /** The slider and its read-out. */
 export class ThrottleControl {
@@ -33,12 +27,12 @@ export class ThrottleControl {
     } catch {
       /* blocked storage: full speed */
     }
-    this.#percent = parsePercent(saved) ?? 100;
+    this.#percent = parseThrottleText(saved) ?? 100;
     this.#show(this.#percent);
     // The read-out follows the drag; the Miner changes once, when the slider is let go.
-    input.addEventListener('input', () => this.#show(parsePercent(input.value) ?? this.#percent));
+    input.addEventListener('input', () => this.#show(parseThrottleText(input.value) ?? this.#percent));
     input.addEventListener('change', () => {
-      const to = parsePercent(input.value);
+      const to = parseThrottleText(input.value);
       if (to === undefined || to === this.#percent) return this.#show(this.#percent);
       const from = this.#percent;
       this.#percent = to;

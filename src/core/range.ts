@@ -22,6 +22,16 @@ export function checkThrottle(percent: number): number {
 }
 
 /**
+ * A throttle written as text (a flag, a stored setting): the percent, or
+ * undefined unless it is a whole number from 1 to 100 in plain digits.
+ */
+export function parseThrottleText(text: string | null | undefined): number | undefined {
+  if (text == null || !/^[0-9]+$/.test(text)) return undefined;
+  const percent = Number(text);
+  return percent >= 1 && percent <= 100 ? percent : undefined;
+}
+
+/**
  * `[start, start + count)` with the defaults filled in (from 0, to the end of
  * the nonce space).
  * @throws RangeError when the range is empty or runs outside the nonce space.

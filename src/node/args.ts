@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { NONCE_TEXT_FORM, parseNonceText } from '../core/format.ts';
-import type { Shard } from '../core/range.ts';
+import { parseThrottleText, type Shard } from '../core/range.ts';
 import { UsageError, closest, readFlags, type FlagSpec, type GivenFlag, type ReadFlags } from './flags.ts';
 import type { MergeArgs } from './merge.ts';
 
@@ -143,8 +143,9 @@ function parseProgress(given: GivenFlag | undefined): ProgressStyle | undefined 
 function parseThrottle(given: GivenFlag | undefined): number {
   if (given === undefined) return 100;
   const text = given.value as string;
-  if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > 100) throw new UsageError(`${given.typed} takes ${THROTTLE_FORM}, got ${shown(text)}`);
-  return Number(text);
+  const percent = parseThrottleText(text);
+  if (percent === undefined) throw new UsageError(`${given.typed} takes ${THROTTLE_FORM}, got ${shown(text)}`);
+  return percent;
 }
 
 function parsePriority(given: GivenFlag | undefined): Priority {

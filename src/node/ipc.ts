@@ -13,6 +13,7 @@
  * stdout; a start-up problem goes to stderr with exit code 1.
  */
 import { parseArgs } from 'node:util';
+import { parseThrottleText } from '../core/range.ts';
 import { createIpcServer, type FromChild, type IpcMinerOptions } from './ipc-server.ts';
 
 /** Electron's utility-process port (absent under plain Node). */
@@ -41,9 +42,7 @@ function optionsFromArgs(argv: string[]): IpcMinerOptions {
     options.threads = n;
   }
   if (values.throttle !== undefined) {
-    const p = Number(values.throttle);
-    if (!/^[0-9]+$/.test(values.throttle) || p < 1 || p > 100) startupError(`--throttle must be a whole percent from 1 to 100, got ${values.throttle}`);
-    options.throttle = p;
+    options.throttle = parseThrottleText(values.throttle) ?? startupError(`--throttle must be a whole percent from 1 to 100, got ${values.throttle}`);
   }
   return options;
 }

@@ -1,7 +1,7 @@
 // Shards: N parts that cover a range exactly, in order, at any size and position.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { shardOf } from '../../src/core/range.ts';
+import { parseThrottleText, shardOf } from '../../src/core/range.ts';
 
 const TOP = 1n << 64n;
 
@@ -39,5 +39,14 @@ describe('shardOf', () => {
     expect(() => shardOf(whole, { index: 4, count: 4 })).toThrow(RangeError);
     expect(() => shardOf(whole, { index: -1, count: 4 })).toThrow(RangeError);
     expect(() => shardOf(whole, { index: 0, count: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('parseThrottleText', () => {
+  it('takes a whole percent from 1 to 100 in plain digits, and nothing else', () => {
+    expect(['1', '50', '100', '007'].map(parseThrottleText)).toEqual([1, 50, 100, 7]);
+    for (const text of ['0', '101', '2.5', '-5', ' 50', '5e1', '00101', '0x10', 'half', '', null, undefined]) {
+      expect(parseThrottleText(text), String(text)).toBeUndefined();
+    }
   });
 });
