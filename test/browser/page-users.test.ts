@@ -381,6 +381,8 @@ describe.skipIf(!hasChromium)('the mining page for users, in Chromium', () => {
     expect((await logShown(p.page)).slice(-2)).toEqual(['Threads: 2 → 1', expect.stringMatching(/^Stopped after [0-9,]+ attempts$/)]);
 
     await p.page.click('#log-copy-btn');
+    // The copy goes through the asynchronous clipboard API: the message follows once it is done.
+    await until('the copy is confirmed', async () => (await text(p.page, '#message')) === 'Activity log copied.');
     expect(await text(p.page, '#message')).toBe('Activity log copied.');
     const copied = await p.page.evaluate(() => navigator.clipboard.readText());
     const lines = await p.page.locator('#activity-log li').evaluateAll((items) =>
