@@ -15,6 +15,7 @@ import { formatExhausted, formatHit, nonceToHex, type MineRequest } from '../src
 import { SupportError } from '../src/browser/errors.ts';
 import { pickBuild } from '../src/browser/kernel-module.ts';
 import { Miner } from '../src/browser/miner.ts';
+import { sharedMemorySupport } from '../src/browser/shared-memory.ts';
 import { ActivityLog } from './activity-log.ts';
 import { RateChart } from './chart.ts';
 import { DEMOS } from './demos.ts';
@@ -590,7 +591,7 @@ function main(): void {
     const { build, forcedScalar } = pickBuild({ forceScalar: link?.scalar });
     // The Miner compiles the kernel now; a CSP that blocks WebAssembly shows up as the first job's SupportError.
     miner = new Miner({ build, threads: DEFAULT_THREADS, throttle: throttle.percent });
-    describeMiner(env, miner, forcedScalar);
+    describeMiner(env, miner, forcedScalar, sharedMemorySupport());
   } catch (err) {
     env.build.textContent = 'Unavailable';
     fail(err);

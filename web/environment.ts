@@ -4,6 +4,7 @@
  * @module
  */
 import type { Miner } from '../src/browser/miner.ts';
+import type { SharedMemorySupport } from '../src/browser/shared-memory.ts';
 
 /** The card's fields. */
 export interface EnvironmentCard {
@@ -22,16 +23,19 @@ export function describeEnvironment(card: EnvironmentCard, cores: number): void 
     : "The miner's built-in SHA-256 (this context has no crypto.subtle, as on plain http), in a worker";
 }
 
-/** The Miner's build and scheduling path, also as `document.body.dataset.build` and `.mode`. */
-export function describeMiner(card: EnvironmentCard, m: Miner, forcedScalar: boolean): void {
+/**
+ * The Miner's build and scheduling path, also as `document.body.dataset.build` and `.mode`;
+ * `support` is what decided the path, so the card gives the real reason.
+ */
+export function describeMiner(card: EnvironmentCard, m: Miner, forcedScalar: boolean, support: SharedMemorySupport): void {
   document.body.dataset.build = m.build;
   document.body.dataset.mode = m.mode;
   if (m.build === 'simd') card.build.textContent = 'WebAssembly SIMD, 4 nonces per pass';
   else if (forcedScalar) card.build.textContent = 'Scalar WebAssembly, forced by the link (scalar=1); this browser has SIMD';
   else card.build.textContent = 'Scalar WebAssembly: this browser has no WebAssembly SIMD, so the slower scalar build runs';
   card.mode.textContent = m.mode === 'shared'
-    ? 'Shared memory: the page is cross-origin isolated, so the workers share the search through a SharedArrayBuffer'
-    : 'Messages: the page is not cross-origin isolated (no SharedArrayBuffer), so the workers get their work by message';
+    ? `Shared memory: ${support.reason}, so the workers share the search through a SharedArrayBuffer`
+    : `Messages: ${support.shared ? 'chosen for this page' : support.reason}, so the workers get their work by message`;
 }
 
 /** The live thread count in `state`; `defaultThreads` is what an empty Threads field means. */

@@ -2,7 +2,8 @@
  * The browser executor of the engine: module Web Workers, each with its own
  * kernel instance from one compiled module, one piece at a time. Two paths
  * with the same answers:
- * - `shared` (the page is cross-origin isolated): the piece's cells live in a
+ * - `shared` (where the engine offers SharedArrayBuffer and Atomics.wait, as
+ *   on cross-origin isolated pages; see shared-memory.ts): the piece's cells live in a
  *   SharedArrayBuffer, the worker runs it without yielding and the executor
  *   halts it and reads its progress there;
  * - `messages` (otherwise, and in Electron renderers): the worker yields to its
@@ -29,14 +30,6 @@ export type SchedulingMode = 'shared' | 'messages';
 export const START_TIMEOUT_MS = 15_000;
 /** Milliseconds a worker may take to answer a verification. */
 export const VERIFY_TIMEOUT_MS = 10_000;
-
-/**
- * Whether this context can use the shared path: SharedArrayBuffer, which
- * browsers expose only to cross-origin isolated pages.
- */
-export function canShareMemory(): boolean {
-  return globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
-}
 
 /** How to start workers. */
 export interface WorkerSetup {

@@ -14,6 +14,7 @@
 export { mine, type MineOptions } from './mine.ts';
 export { Miner, type MinerOptions } from './miner.ts';
 export type { SchedulingMode } from './executor.ts';
+export { sharedMemorySupport, type SharedMemorySupport, type SharedMemoryHost } from './shared-memory.ts';
 export { abortError, type HitCheck, type JobOptions, type MineProgress, type MineResponse } from '../core/job-api.ts';
 export type { FromChild, ToChild, JobId } from '../core/ipc-messages.ts';
 export { VerificationError, SupportError, WorkerFailure, type SupportProblem } from './errors.ts';

@@ -11,7 +11,8 @@ import { kernelBinaries } from '../core/binaries.ts';
 import { Engine } from '../core/engine.ts';
 import { chooseBuild, type KernelBuild } from '../core/kernel.ts';
 import { SupportError } from './errors.ts';
-import { WorkerExecutor, canShareMemory, type SchedulingMode } from './executor.ts';
+import { WorkerExecutor, type SchedulingMode } from './executor.ts';
+import { sharedMemorySupport } from './shared-memory.ts';
 import { compileKernel } from './kernel-module.ts';
 
 /** Options of {@link Miner}. */
@@ -65,8 +66,9 @@ export class Miner extends Engine {
     if (typeof Worker !== 'function') {
       throw new SupportError('no-workers', 'this browser cannot run Web Workers, which the miner needs to hash off the page\'s main thread');
     }
-    const mode = options.mode ?? (canShareMemory() ? 'shared' : 'messages');
-    if (mode === 'shared' && !canShareMemory()) throw new Error('the shared mode needs a cross-origin isolated page with SharedArrayBuffer');
+    const support = sharedMemorySupport();
+    const mode = options.mode ?? (support.shared ? 'shared' : 'messages');
+    if (mode === 'shared' && !support.shared) throw new Error(`the shared mode cannot run here: ${support.reason}`);
     const build = options.build ?? chooseBuild(kernelBinaries);
     // Compiled once, asynchronously (the main thread may not compile large modules synchronously); workers share it.
     const module = compileKernel(build);

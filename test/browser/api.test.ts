@@ -22,13 +22,13 @@ const sameShapes: [
 
 /** Names only the Node entry has: child processes and node:crypto. */
 const NODE_ONLY = ['spawnMiner', 'nodeSha256'];
-/** Names only the browser entry has: the errors a browser's limits and workers raise. */
-const BROWSER_ONLY = ['SupportError', 'WorkerFailure'];
+/** Names only the browser entry has: the errors a browser's limits and workers raise, and its choice of path. */
+const BROWSER_ONLY = ['SupportError', 'WorkerFailure', 'sharedMemorySupport'];
 
 const members = (proto: object) => Object.getOwnPropertyNames(proto).sort();
 
 describe('browser library API', () => {
-  it('exports the Node entry\'s names minus the Node-only ones, plus the browser errors', () => {
+  it('exports the Node entry\'s names minus the Node-only ones, plus the browser errors and sharedMemorySupport', () => {
     expect(sameShapes.every(Boolean)).toBe(true);
     const fromNode = Object.keys(nodeLib).filter((k) => !NODE_ONLY.includes(k));
     expect(Object.keys(browserLib).filter((k) => !BROWSER_ONLY.includes(k)).sort()).toEqual(fromNode.sort());

@@ -1,12 +1,13 @@
 // The browser host's small pieces, in Node: the verifying SHA-256 choice
 // (WebCrypto, or the core's pure-TS one where crypto.subtle is missing), CSP
 // error detection, and the page's link and field parsers, its recent rate, its
-// form check, its pause reasons, its tab titles and its difficulty format.
+// form check, its pause reasons, its tab titles, its difficulty format, and the choice of the shared-memory path.
 import { webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isCspBlock } from '../../src/browser/errors.ts';
 import type { RequestError } from '../../src/core/errors.ts';
 import { hostSha256 } from '../../src/browser/sha256.ts';
+import { sharedMemorySupport } from '../../src/browser/shared-memory.ts';
 import { hexToBytes } from '../../src/core/bytes.ts';
 import { nonceFromHex } from '../../src/core/protocol.ts';
 import { verifySolution } from '../../src/core/verify.ts';
@@ -193,5 +194,38 @@ describe('the page\'s tab title and difficulty', () => {
     expect(formatDifficulty(32768.000000000116)).toBe('32,768');
     expect(formatDifficulty(1.5)).toBe('1.5');
     expect(formatDifficulty(2 ** 63 - 1)).toBe('9.22e18');
+  });
+});
+
+describe('sharedMemorySupport', () => {
+  const atomics = { wait: Atomics.wait, notify: Atomics.notify };
+  const clone = (v: unknown) => structuredClone(v);
+
+  it('takes the shared path where SharedArrayBuffer and Atomics.wait are offered, isolated or not (Node offers both)', () => {
+    expect(sharedMemorySupport({ crossOriginIsolated: true, SharedArrayBuffer, Atomics: atomics, structuredClone: clone }))
+      .toEqual({ shared: true, reason: 'the page is cross-origin isolated and this browser offers SharedArrayBuffer and Atomics.wait' });
+    expect(sharedMemorySupport({ SharedArrayBuffer, Atomics: atomics, structuredClone: clone }).shared).toBe(true);
+    // In Node, the default reads the real globals.
+    expect(sharedMemorySupport().shared).toBe(true);
+  });
+
+  it('names the real reason where the path is missing: isolated but no SharedArrayBuffer (WebKitGTK) is not "not isolated"', () => {
+    const webkit = sharedMemorySupport({ crossOriginIsolated: true, Atomics: atomics, structuredClone: clone });
+    expect(webkit).toEqual({ shared: false, reason: 'the page is cross-origin isolated, but this browser offers no SharedArrayBuffer' });
+    const plain = sharedMemorySupport({ crossOriginIsolated: false, Atomics: atomics, structuredClone: clone });
+    expect(plain.shared).toBe(false);
+    expect(plain.reason).toMatch(/^the page is not cross-origin isolated/);
+    const noWait = sharedMemorySupport({ crossOriginIsolated: true, SharedArrayBuffer, Atomics: { notify: Atomics.notify }, structuredClone: clone });
+    expect(noWait).toEqual({ shared: false, reason: 'this browser has SharedArrayBuffer but no Atomics.wait and Atomics.notify' });
+  });
+
+  it('outside isolation, refuses a SharedArrayBuffer the engine will not send to workers, or cannot check', () => {
+    const refuses = () => { throw new DOMException('SharedArrayBuffer transfer requires self.crossOriginIsolated', 'DataCloneError'); };
+    for (const structuredClone of [refuses, undefined]) {
+      const r = sharedMemorySupport({ crossOriginIsolated: false, SharedArrayBuffer, Atomics: atomics, structuredClone });
+      expect(r).toEqual({ shared: false, reason: 'the page is not cross-origin isolated, and this browser will not send its SharedArrayBuffer to workers' });
+    }
+    // Isolated pages need no such check: sending is what isolation grants.
+    expect(sharedMemorySupport({ crossOriginIsolated: true, SharedArrayBuffer, Atomics: atomics, structuredClone: refuses }).shared).toBe(true);
   });
 });
