@@ -1,28 +1,31 @@
-// `npm run bench:web [-- [--threads N] [--count N] [--messages] [--json]]`:
+// `npm run bench:web [-- [--engine E] [--threads N] [--count N] [--messages] [--json]]`:
 // the in-browser miner against the CLI, in one run, on the same work: a sweep of
 // the same nonce range (default 2^26) with an impossible target (target_hex
 // 0000000000000001: no nonce meets it), so both search every nonce and end
 // exhausted.
-//   - page: headless Debian Chromium on `npm run web`'s server (cross-origin
-//     isolated: shared-memory scheduling), timed from navigation to
+//   - page: in every browser engine installed (Chromium, Firefox ESR, WebKitGTK:
+//     scripts/engines.mjs), or only --engine E (repeatable), on `npm run web`'s
+//     server (cross-origin isolated), timed from navigation to
 //     `document.body.dataset.state === 'exhausted'` (page load, kernel compile and
-//     worker start included);
+//     worker start included), with the scheduling path the engine chose;
 //   - CLI: `node dist/node/dmint-miner.js --quiet --start 0 --count N --workers T`,
 //     timed as a process (start-up included).
-// --messages adds the page without isolation (message scheduling); --threads
-// defaults to the available parallelism; --count is at most 2^32; --json prints
-// one JSON line instead. A bad or unknown flag: a message and the usage line on
-// stderr, exit 1.
+// --messages adds each engine's page without isolation (message scheduling);
+// --threads defaults to the available parallelism; --count is at most 2^32;
+// --json prints one JSON line instead. A bad or unknown flag, or an engine that
+// is not installed: a message and the usage line on stderr, exit 1.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { ENGINE_NAMES, hasEngine, installedEngines, launchEngine, waitInPage } from './engines.mjs';
 import { scriptArgs, scriptFailure } from './script-args.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = `${root}dist/node/dmint-miner.js`;
-const USAGE = 'usage: node scripts/bench-web.mjs [--threads N] [--count N] [--messages] [--json]';
+const USAGE = 'usage: node scripts/bench-web.mjs [--engine chromium|firefox|webkit|webkit-sab]... [--threads N] [--count N] [--messages] [--json]';
+/** `webkit-sab`: WebKitGTK with JavaScriptCore's SharedArrayBuffer on, as Safari has it on isolated pages. */
+const VARIANTS = [...ENGINE_NAMES, 'webkit-sab'];
 
 const fatal = scriptFailure('bench-web', USAGE);
 
@@ -32,12 +35,19 @@ const { values } = scriptArgs({
   count: { type: 'string', default: String(2 ** 26) },
   json: { type: 'boolean', default: false },
   messages: { type: 'boolean', default: false },
+  engine: { type: 'string', multiple: true },
 }, fatal);
 const threads = Number(values.threads);
 const count = Number(values.count);
 const json = values.json;
 const withMessages = values.messages;
 const log = (line) => { if (!json) console.log(line); };
+for (const e of values.engine ?? []) {
+  if (!VARIANTS.includes(e)) fatal(`--engine takes one of ${VARIANTS.join(', ')}, got ${JSON.stringify(e)}`);
+  if (!hasEngine(e.replace(/-sab$/, ''))) fatal(`${e} is not installed here (scripts/engines.mjs names the Debian packages)`);
+}
+const variants = values.engine ?? installedEngines();
+if (variants.length === 0) fatal('no browser engine is installed (apt-get install -y chromium firefox-esr webkit2gtk-driver xvfb)');
 if (!Number.isSafeInteger(threads) || threads < 1) fatal(`--threads takes a positive integer, got ${JSON.stringify(values.threads)}`);
 if (!Number.isSafeInteger(count) || count < 1 || count > 2 ** 32) fatal(`--count takes an integer in [1, 2^32], got ${JSON.stringify(values.count)}`);
 
@@ -62,25 +72,23 @@ function serve(flags) {
 
 async function pageRun(browser, flags) {
   const server = await serve(flags);
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(e.message));
-  const link = `${server.url}index.html#job=${encodeURIComponent(request)}&threads=${threads}&start=0&count=${count}&autostart=1`;
-  const t0 = performance.now();
-  await page.goto(link);
-  await page.waitForFunction(() => ['exhausted', 'found', 'error', 'stopped'].includes(document.body.dataset.state), null, { timeout: 0, polling: 20 });
-  const seconds = (performance.now() - t0) / 1000;
-  const [state, result, mode, build] = await page.evaluate(() => [
-    document.body.dataset.state, document.getElementById('result').textContent, document.body.dataset.mode, document.body.dataset.build,
-  ]);
-  const version = browser.version();
-  await context.close();
-  server.child.kill('SIGTERM');
-  if (state !== 'exhausted' || result !== EXHAUSTED) throw new Error(`the page ended ${state} with ${JSON.stringify(result)} ${errors.join('; ')}`);
-  if (errors.length) throw new Error(`the page logged errors: ${errors.join('; ')}`);
-  return { seconds, mhs: count / seconds / 1e6, mode, build, browser: `Chromium ${version}` };
+  const page = await browser.newPage();
+  try {
+    const link = `${server.url}index.html#job=${encodeURIComponent(request)}&threads=${threads}&start=0&count=${count}&autostart=1`;
+    const t0 = performance.now();
+    await page.goto(link);
+    await waitInPage(page, 'the page ended', () => ['exhausted', 'found', 'error', 'stopped'].includes(document.body.dataset.state), undefined, 3_600_000, 20);
+    const seconds = (performance.now() - t0) / 1000;
+    const [state, result, mode, build, message] = await page.evaluate(() => [
+      document.body.dataset.state, document.getElementById('result').textContent, document.body.dataset.mode, document.body.dataset.build,
+      document.getElementById('message').textContent,
+    ]);
+    if (state !== 'exhausted' || result !== EXHAUSTED) throw new Error(`the page in ${browser.label} ended ${state} with ${JSON.stringify(result)}: ${message}`);
+    return { seconds, mhs: count / seconds / 1e6, mode, build, browser: browser.label };
+  } finally {
+    await page.close();
+    server.child.kill('SIGTERM');
+  }
 }
 
 function cliRun() {
@@ -99,33 +107,32 @@ function cliRun() {
   });
 }
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
-});
 log(`sweeping ${count.toLocaleString('en-US')} nonces with an impossible target on ${threads} threads (${cpus()[0]?.model?.trim() ?? 'unknown CPU'}, ${availableParallelism()} logical cores)`);
-let page;
-let messages;
-try {
-  page = await pageRun(browser, []);
-  log(`page (${page.browser}, ${page.build}, ${page.mode} scheduling): ${page.mhs.toFixed(2)} Mh/s (${page.seconds.toFixed(2)} s from navigation to exhausted)`);
-  if (withMessages) {
-    messages = await pageRun(browser, ['--no-isolation']);
-    log(`page without isolation (${messages.mode} scheduling): ${messages.mhs.toFixed(2)} Mh/s (${messages.seconds.toFixed(2)} s)`);
+const pages = [];
+for (const variant of variants) {
+  const browser = await launchEngine(variant.replace(/-sab$/, ''), { jscSharedArrayBuffer: variant === 'webkit-sab' });
+  try {
+    const label = variant === 'webkit-sab' ? ' with JavaScriptCore\'s SharedArrayBuffer on' : '';
+    const page = await pageRun(browser, []);
+    log(`page (${page.browser}${label}, ${page.build}, ${page.mode} scheduling): ${page.mhs.toFixed(2)} Mh/s (${page.seconds.toFixed(2)} s from navigation to exhausted)`);
+    const entry = { engine: variant, browser: page.browser, mhs: +page.mhs.toFixed(3), seconds: +page.seconds.toFixed(3), mode: page.mode, build: page.build };
+    if (withMessages) {
+      const messages = await pageRun(browser, ['--no-isolation']);
+      log(`page (${page.browser}${label}) without isolation (${messages.mode} scheduling): ${messages.mhs.toFixed(2)} Mh/s (${messages.seconds.toFixed(2)} s)`);
+      Object.assign(entry, { messages_mhs: +messages.mhs.toFixed(3), messages_seconds: +messages.seconds.toFixed(3) });
+    }
+    pages.push(entry);
+  } finally {
+    await browser.close();
   }
-} finally {
-  await browser.close();
 }
 const cli = await cliRun();
 log(`CLI (Node ${process.versions.node}): ${cli.mhs.toFixed(2)} Mh/s (${cli.seconds.toFixed(2)} s as a process)`);
-const ratio = page.mhs / cli.mhs;
-log(`page / CLI: ${(ratio * 100).toFixed(1)} % (bar: at least 95 %)`);
+for (const p of pages) log(`page / CLI, ${p.browser}${p.engine === 'webkit-sab' ? ' (SharedArrayBuffer on)' : ''}: ${(p.mhs / cli.mhs * 100).toFixed(1)} %`);
 if (json) {
   console.log(JSON.stringify({
-    count, threads, cpu: cpus()[0]?.model?.trim(), browser: page.browser, node: process.versions.node,
-    page_mhs: +page.mhs.toFixed(3), page_s: +page.seconds.toFixed(3), page_mode: page.mode, page_build: page.build,
-    ...(messages ? { page_messages_mhs: +messages.mhs.toFixed(3), page_messages_s: +messages.seconds.toFixed(3) } : {}),
+    count, threads, cpu: cpus()[0]?.model?.trim(), node: process.versions.node,
+    pages: pages.map((p) => ({ ...p, ratio: +(p.mhs / cli.mhs).toFixed(3) })),
     cli_mhs: +cli.mhs.toFixed(3), cli_s: +cli.seconds.toFixed(3),
-    ratio: +ratio.toFixed(3),
   }));
 }

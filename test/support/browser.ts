@@ -1,20 +1,17 @@
 // Helpers for the browser end-to-end tests: the static server (the real
-// scripts/serve-web.mjs or `dmint-miner web`, on port 0) and Debian's Chromium through playwright-core.
+// scripts/serve-web.mjs or `dmint-miner web`, on port 0) and Debian's Chromium through playwright-core
+// (the other engines: scripts/engines.mjs).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { CHROMIUM_ARGS, ENGINE_PATHS } from '../../scripts/engines.mjs';
 
+export { CHROMIUM_ARGS };
 /** Where Debian's chromium package puts the browser (`.ci/run` installs it when missing). */
-export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM = ENGINE_PATHS.chromium;
 /** Whether the browser suites can run on this machine. */
 export const hasChromium = existsSync(CHROMIUM);
-
-/** The flags the project runs Chromium with: headless, no sandbox (root in CI), nothing phoning home. */
-export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-quic',
-];
 
 const SERVER = fileURLToPath(new URL('../../scripts/serve-web.mjs', import.meta.url));
 

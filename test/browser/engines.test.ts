@@ -1,0 +1,208 @@
+// The core of the browser suites in every engine installed (scripts/engines.mjs):
+// Chromium through playwright-core, Firefox ESR over WebDriver BiDi, WebKitGTK
+// through WebKitWebDriver, and WebKitGTK once more with JavaScriptCore's
+// SharedArrayBuffer on (the shared path as Safari users get it). Chromium also runs
+// the full suites (page.test.ts, page-users.test.ts, lib.test.ts,
+// miner.contract.test.ts); here each engine runs what must hold everywhere:
+//   - the page: the lowest hit in a window with its verification, exhaustion,
+//     Stop within half a second, and the scheduling path with its true reason
+//     on an isolated and on a plain page;
+//   - the library under the strict CSP (script-src 'self' 'wasm-unsafe-eval'),
+//     isolated and not: mine() to the lowest hit, exhaustion, an abort within
+//     200 ms, and verifySolution with the engine's own SHA-256.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasEngine, launchEngine, waitInPage, type EngineBrowser, type EngineName, type EnginePage } from '../../scripts/engines.mjs';
+import { jobLink, serveWeb, type WebServer } from '../support/browser.ts';
+import { serveLib, type LibServer } from '../support/lib-server.ts';
+import { vectorById as vector, vectorRequest as request } from '../support/vectors.ts';
+
+interface Variant {
+  name: string;
+  engine: EngineName;
+  jscSharedArrayBuffer?: boolean;
+  /** Where this engine offers SharedArrayBuffer and Atomics.wait: on isolated pages only, everywhere, or nowhere. */
+  sharesMemory: 'isolated' | 'always' | 'never';
+}
+
+const VARIANTS: Variant[] = [
+  { name: 'Chromium', engine: 'chromium', sharesMemory: 'isolated' },
+  { name: 'Firefox ESR', engine: 'firefox', sharesMemory: 'isolated' },
+  // WebKitGTK leaves JavaScriptCore's SharedArrayBuffer off even on isolated pages; the JSC
+  // option turns it on for every page, isolated or not (Safari offers it on isolated pages).
+  { name: 'WebKitGTK', engine: 'webkit', sharesMemory: 'never' },
+  { name: 'WebKitGTK with SharedArrayBuffer forced on', engine: 'webkit', jscSharedArrayBuffer: true, sharesMemory: 'always' },
+];
+
+for (const variant of VARIANTS) {
+  if (!hasEngine(variant.engine)) {
+    console.warn(`test/browser/engines.test.ts: ${variant.engine} is missing, so its suite is SKIPPED (.ci/run installs it)`);
+  }
+}
+
+const HIT_LINE = /^\{"nonce_hex":"[0-9a-f]{8}","attempts":\d+,"elapsed_s":\d+(\.\d+)?(e-\d+)?\}$/;
+const EXHAUSTED = '{"exhausted":true}';
+const ENDS = ['found', 'exhausted', 'error', 'stopped'];
+
+/** The page's state, its result line, its path and build, its message and the card's path sentence. */
+const pageView = (p: EnginePage) => p.evaluate(() => ({
+  state: document.body.dataset.state ?? '',
+  result: document.getElementById('result')!.textContent ?? '',
+  mode: document.body.dataset.mode ?? '',
+  build: document.body.dataset.build ?? '',
+  message: document.getElementById('message')!.textContent ?? '',
+  modeCard: document.getElementById('env-mode')!.textContent ?? '',
+  verified: document.getElementById('verified')!.textContent ?? '',
+  attempts: document.getElementById('attempts')!.textContent ?? '',
+  isolated: crossOriginIsolated,
+}));
+
+/** Wait until the page's state is one of `states`. */
+const untilState = (p: EnginePage, states: string[], timeoutMs = 60_000) =>
+  waitInPage(p, `the page is ${states.join(' or ')}`, (s) => s.includes(document.body.dataset.state ?? ''), states, timeoutMs);
+
+for (const variant of VARIANTS) {
+  describe.skipIf(!hasEngine(variant.engine))(`the page and the library in ${variant.name}`, () => {
+    let browser: EngineBrowser;
+    let isolated: WebServer;
+    let plain: WebServer;
+    let libIsolated: LibServer;
+    let libPlain: LibServer;
+
+    beforeAll(async () => {
+      [browser, isolated, plain, libIsolated, libPlain] = await Promise.all([
+        launchEngine(variant.engine, { jscSharedArrayBuffer: variant.jscSharedArrayBuffer }),
+        serveWeb(), serveWeb(['--no-isolation']), serveLib({ isolation: true }), serveLib({ isolation: false }),
+      ]);
+    });
+
+    afterAll(async () => {
+      await browser?.close();
+      await Promise.all([isolated?.close(), plain?.close(), libIsolated?.close(), libPlain?.close()]);
+    });
+
+    /** A fresh page at `url`, closed after `use`. */
+    async function withPage<T>(url: string, use: (p: EnginePage) => Promise<T>): Promise<T> {
+      const p = await browser.newPage();
+      try {
+        await p.goto(url);
+        return await use(p);
+      } finally {
+        await p.close();
+      }
+    }
+
+    it('page, cross-origin isolated: the lowest hit in a window, verified, on the path the engine offers, with the true reason', async () => {
+      const v = vector('gen-w4-506');
+      const view = await withPage(jobLink(isolated.url, request('gen-w4-506'), { threads: 2, start: v.nonce_int_le - 600_000, count: 1_000_000, autostart: 1 }), async (p) => {
+        await untilState(p, ENDS);
+        return pageView(p);
+      });
+      expect(view.state, view.message).toBe('found');
+      expect(view.result).toMatch(HIT_LINE);
+      expect(JSON.parse(view.result).nonce_hex).toBe(v.nonce_hex);
+      expect(view.verified).toContain('SHA-256');
+      expect(view.build).toBe('simd');
+      expect(view.isolated).toBe(true);
+      expect(view.mode).toBe(variant.sharesMemory === 'never' ? 'messages' : 'shared');
+      // An isolated page never blames isolation.
+      expect(view.modeCard).not.toContain('not cross-origin isolated');
+      expect(view.modeCard).toBe(variant.sharesMemory !== 'never'
+        ? 'Shared memory: the page is cross-origin isolated and this browser offers SharedArrayBuffer and Atomics.wait, so the workers share the search through a SharedArrayBuffer'
+        : 'Messages: the page is cross-origin isolated, but this browser offers no SharedArrayBuffer, so the workers get their work by message');
+    });
+
+    it('page, not isolated: exhausts a range with no valid nonce, on the path the engine offers there, and says why', async () => {
+      const view = await withPage(jobLink(plain.url, request('gen-w4-8403'), { threads: 2, start: 0, count: 300_000 }), async (p) => {
+        await untilState(p, ['idle', 'error']);
+        await p.evaluate(() => document.getElementById('start-btn')!.click());
+        await untilState(p, ENDS);
+        return pageView(p);
+      });
+      expect(view.state, view.message).toBe('exhausted');
+      expect(view.result).toBe(EXHAUSTED);
+      expect(view.attempts).toBe('300,000');
+      expect(view.isolated).toBe(false);
+      if (variant.sharesMemory === 'always') {
+        expect(view.mode).toBe('shared');
+        expect(view.modeCard).toMatch(/^Shared memory: this browser offers SharedArrayBuffer and Atomics.wait without cross-origin isolation/);
+      } else {
+        expect(view.mode).toBe('messages');
+        expect(view.modeCard).toMatch(/^Messages: the page is not cross-origin isolated/);
+      }
+    });
+
+    it('page: Stop ends an endless search within half a second, and nothing is hashed after it; nothing animates while mining', async () => {
+      const r = await withPage(jobLink(isolated.url, request('gen-w4-8403', '0000000000000001'), { threads: 2, autostart: 1 }), async (p) => {
+        await untilState(p, ['mining', 'error']);
+        await waitInPage(p, 'a million nonces are searched', () => Number(document.getElementById('attempts')!.textContent!.replace(/,/g, '')) > 1_000_000);
+        const animations = await p.evaluate(() => document.getAnimations().map((a) => (a as CSSAnimation).animationName ?? a.constructor.name));
+        // Measured in the page: click, then the state the page reaches once every worker is halted.
+        const clickToStopped = await p.evaluate(async () => {
+          const t0 = performance.now();
+          document.getElementById('stop-btn')!.click();
+          while (!['stopped', 'error'].includes(document.body.dataset.state ?? '') && performance.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 5));
+          return performance.now() - t0;
+        });
+        const stopped = await pageView(p);
+        const stopMs = await p.evaluate(() => Number(document.body.dataset.stopMs));
+        await new Promise((r) => setTimeout(r, 400));
+        return { animations, clickToStopped, stopMs, stopped, later: await pageView(p) };
+      });
+      expect(r.animations).toEqual([]);
+      expect(r.stopped.state, r.stopped.message).toBe('stopped');
+      expect(r.stopMs).toBeLessThan(500);
+      expect(r.clickToStopped).toBeLessThan(500);
+      expect(r.later.attempts).toBe(r.stopped.attempts);
+      expect(r.stopped.result).toBe('');
+    });
+
+    for (const isolation of [false, true]) {
+      it(`library under the strict CSP${isolation ? ', isolated' : ''}: mine() to the lowest hit, exhaustion, an abort within 200 ms, and verifySolution`, async () => {
+        const server = isolation ? libIsolated : libPlain;
+        const v = vector('gen-w8-1282');
+        const below = vector('gen-w4-8403');
+        const r = await withPage(server.url, async (p) => {
+          await waitInPage(p, 'the library is imported', () => document.body.dataset.ready === '1', undefined, 10_000);
+          return p.evaluate(async ({ hit, none, endless, nonce }) => {
+            type Lib = typeof import('../../src/browser/lib.ts');
+            const { dmint, testing } = globalThis as unknown as { dmint: Lib; testing: { sleep(ms: number): Promise<void> } };
+            const miner = new dmint.Miner({ threads: 2 });
+            const mode = miner.mode;
+            await miner.close();
+            const answer = await dmint.mine(hit.request, { threads: 2, start: hit.start, count: hit.count });
+            const exhausted = await dmint.mine(none.request, { threads: 2, start: 0, count: 200_000 });
+            const controller = new AbortController();
+            const running = dmint.mine(endless, { threads: 2, signal: controller.signal }).catch((e: unknown) => e);
+            await testing.sleep(300);
+            const t0 = performance.now();
+            controller.abort('the user left');
+            const reason = await running;
+            const abortMs = performance.now() - t0;
+            // The engine's own WebCrypto, independent of the kernel: the nonce solves the job, the next one does not.
+            const job = dmint.parseRequest(hit.request);
+            const sha256 = async (data: Uint8Array) => new Uint8Array(await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>));
+            const good = (await dmint.verifySolution(job, dmint.nonceFromHex(nonce, job.nonceWidth), sha256)).valid;
+            const bad = (await dmint.verifySolution(job, dmint.nonceFromHex(nonce, job.nonceWidth) + 1n, sha256)).valid;
+            return {
+              mode, answer, exhausted, reason, abortMs, good, bad,
+              support: dmint.sharedMemorySupport(),
+            };
+          }, {
+            hit: { request: request(v.id), start: v.nonce_int_le - 300_000, count: 301_000 },
+            none: { request: request(below.id, '0000000000000001') },
+            endless: request(below.id, '0000000000000001'),
+            nonce: v.nonce_hex,
+          });
+        });
+        const shared = variant.sharesMemory === 'always' || (isolation && variant.sharesMemory === 'isolated');
+        expect(r.mode).toBe(shared ? 'shared' : 'messages');
+        expect(r.support.shared).toBe(r.mode === 'shared');
+        expect(r.answer).toMatchObject({ nonce_hex: v.nonce_hex });
+        expect(r.exhausted).toEqual({ exhausted: true });
+        expect(r.reason).toBe('the user left');
+        expect(r.abortMs).toBeLessThan(200);
+        expect([r.good, r.bad]).toEqual([true, false]);
+      });
+    }
+  });
+}
