@@ -10,12 +10,15 @@
 //     worker start included), with the scheduling path the engine chose;
 //   - CLI: `node dist/node/dmint-miner.js --quiet --start 0 --count N --workers T`,
 //     timed as a process (start-up included).
-// --messages adds each engine's page without isolation (message scheduling);
+// --kernel adds, per engine, the kernel alone in one worker (scripts/kernel-worker.js:
+// the SIMD build scanning for 10 s, no engine around it), the median of its 2 s slices
+// after the first; --messages adds each engine's page without isolation (message scheduling);
 // --threads defaults to the available parallelism; --count is at most 2^32;
 // --json prints one JSON line instead. A bad or unknown flag, or an engine that
 // is not installed: a message and the usage line on stderr, exit 1.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ENGINE_NAMES, hasEngine, installedEngines, launchEngine, waitInPage } from './engines.mjs';
@@ -23,7 +26,7 @@ import { scriptArgs, scriptFailure } from './script-args.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = `${root}dist/node/dmint-miner.js`;
-const USAGE = 'usage: node scripts/bench-web.mjs [--engine chromium|firefox|webkit|webkit-sab]... [--threads N] [--count N] [--messages] [--json]';
+const USAGE = 'usage: node scripts/bench-web.mjs [--engine chromium|firefox|webkit|webkit-sab]... [--threads N] [--count N] [--kernel] [--messages] [--json]';
 /** `webkit-sab`: WebKitGTK with JavaScriptCore's SharedArrayBuffer on, as Safari has it on isolated pages. */
 const VARIANTS = [...ENGINE_NAMES, 'webkit-sab'];
 
@@ -36,6 +39,7 @@ const { values } = scriptArgs({
   json: { type: 'boolean', default: false },
   messages: { type: 'boolean', default: false },
   engine: { type: 'string', multiple: true },
+  kernel: { type: 'boolean', default: false },
 }, fatal);
 const threads = Number(values.threads);
 const count = Number(values.count);
@@ -68,6 +72,41 @@ function serve(flags) {
     });
     child.once('exit', (code) => reject(new Error(`serve-web exited with ${code}`)));
   });
+}
+
+/** A loopback server for the kernel-alone run: a blank isolated page, the worker and the SIMD build. */
+function serveKernel() {
+  const files = {
+    '/': ['<!doctype html><title>kernel</title>', 'text/html; charset=utf-8'],
+    '/kernel-worker.js': [readFileSync(`${root}scripts/kernel-worker.js`), 'text/javascript; charset=utf-8'],
+    '/kernel.wasm': [readFileSync(`${root}build/kernel-simd.wasm`), 'application/wasm'],
+  };
+  const server = createServer((req, res) => {
+    const file = files[req.url];
+    if (!file) return void res.writeHead(404).end();
+    res.writeHead(200, { 'Content-Type': file[1], 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }).end(file[0]);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() })));
+}
+
+/** The kernel alone in one worker of `browser`: the median Mh/s of its slices after the first. */
+async function kernelRun(browser) {
+  const server = await serveKernel();
+  const page = await browser.newPage();
+  try {
+    await page.goto(server.url);
+    const slices = await page.evaluate(() => new Promise((resolve, reject) => {
+      const worker = new Worker('kernel-worker.js');
+      worker.onmessage = ({ data }) => { worker.terminate(); resolve(data); };
+      worker.onerror = (e) => reject(new Error(e.message));
+      worker.postMessage({ wasm: 'kernel.wasm', batch: 32768, ms: 10_000 });
+    }));
+    const rest = slices.slice(1).sort((a, b) => a - b);
+    return rest[Math.floor(rest.length / 2)];
+  } finally {
+    await page.close();
+    server.close();
+  }
 }
 
 async function pageRun(browser, flags) {
@@ -120,6 +159,10 @@ for (const variant of variants) {
       const messages = await pageRun(browser, ['--no-isolation']);
       log(`page (${page.browser}${label}) without isolation (${messages.mode} scheduling): ${messages.mhs.toFixed(2)} Mh/s (${messages.seconds.toFixed(2)} s)`);
       Object.assign(entry, { messages_mhs: +messages.mhs.toFixed(3), messages_seconds: +messages.seconds.toFixed(3) });
+    }
+    if (values.kernel) {
+      entry.kernel_mhs = +(await kernelRun(browser)).toFixed(3);
+      log(`kernel alone in one worker (${page.browser}${label}, simd): ${entry.kernel_mhs.toFixed(2)} Mh/s`);
     }
     pages.push(entry);
   } finally {
