@@ -83,6 +83,7 @@ export async function compileKernel(build: KernelBuild, binaries: KernelBinaries
   }
 }
 
-function noWasm(): SupportError {
-  return new SupportError('no-wasm', 'this browser has no WebAssembly, which the miner needs (any browser from 2017 on has it)');
+/** The error for an engine without WebAssembly, naming the versions the miner runs on (README, Browser support). */
+export function noWasm(): SupportError {
+  return new SupportError('no-wasm', 'this browser has no WebAssembly, which the miner needs (Chrome and Edge 93, Firefox 114 and Safari 15.4 or later have all it uses)');
 }

@@ -13,7 +13,7 @@ import { chooseBuild, type KernelBuild } from '../core/kernel.ts';
 import { SupportError } from './errors.ts';
 import { WorkerExecutor, type SchedulingMode } from './executor.ts';
 import { sharedMemorySupport } from './shared-memory.ts';
-import { compileKernel } from './kernel-module.ts';
+import { compileKernel, noWasm } from './kernel-module.ts';
 
 /** Options of {@link Miner}. */
 export interface MinerOptions {
@@ -61,7 +61,7 @@ export class Miner extends Engine {
    */
   constructor(options: MinerOptions = {}) {
     if (typeof WebAssembly !== 'object') {
-      throw new SupportError('no-wasm', 'this browser has no WebAssembly, which the miner needs (any browser from 2017 on has it)');
+      throw noWasm();
     }
     if (typeof Worker !== 'function') {
       throw new SupportError('no-workers', 'this browser cannot run Web Workers, which the miner needs to hash off the page\'s main thread');
