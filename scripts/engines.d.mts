@@ -31,6 +31,7 @@ export const ENGINE_PATHS: Record<EngineName, string>;
 export const ENGINE_PACKAGES: Record<EngineName, string[]>;
 export const ENGINE_NAMES: EngineName[];
 export const CHROMIUM_ARGS: string[];
+export const CHROMIUM_WEBGPU_ARGS: string[];
 export function hasEngine(engine: EngineName): boolean;
 export function installedEngines(): EngineName[];
 export function launchEngine(engine: EngineName, options?: LaunchOptions): Promise<EngineBrowser>;

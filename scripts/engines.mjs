@@ -32,6 +32,15 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update', '--disable-sync', '--disable-quic',
 ];
 
+/**
+ * Chromium with WebGPU on SwiftShader's software Vulkan: an adapter on any machine (vendor
+ * "google", architecture "swiftshader"), for correctness; its rate says nothing of a real GPU.
+ */
+export const CHROMIUM_WEBGPU_ARGS = [
+  ...CHROMIUM_ARGS.filter((a) => a !== '--disable-gpu'),
+  '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader',
+];
+
 /** Whether `engine` is installed here (for WebKit: its driver, MiniBrowser and xvfb-run). */
 export function hasEngine(engine) {
   if (engine === 'webkit') return [ENGINE_PATHS.webkit, MINIBROWSER, '/usr/bin/xvfb-run', '/usr/bin/xauth'].every((p) => existsSync(p));

@@ -1,0 +1,340 @@
+/// <reference types="@webgpu/types" />
+/**
+ * The WebGPU search kernel: SHA-256d of `preimage64 || nonce_le` in WGSL, one
+ * nonce per invocation, with the full 96-bit bound compared on the GPU and the
+ * lowest hit of a dispatch kept by an atomic minimum, plus a digest mode for
+ * tests. The midstate of the preimage block is computed once per job by the
+ * kernel's own `prepare` entry point, so the host needs no SHA-256 of its own
+ * and the verifying SHA-256 stays independent of everything here.
+ *
+ * This is the kernel and its host wrapper only; scheduling it as an executor of
+ * the engine is separate.
+ * @module
+ */
+import type { ScanResult } from '../core/kernel.ts';
+import type { KernelBound, NonceWidth } from '../core/protocol.ts';
+
+/** Invocations per workgroup. */
+export const GPU_WORKGROUP = 64;
+
+/** Workgroups per dispatch dimension that every WebGPU device allows. */
+const MAX_GROUPS_PER_DIMENSION = 65_535;
+
+/** The WGSL source: entry points `prepare`, `search` and `digest`. */
+export const GPU_KERNEL_WGSL = /* wgsl */ `
+struct Job {
+  block: array<u32, 16>,  // the preimage as big-endian words
+  width: u32,             // nonce bytes: 4 or 8
+  hi: u32,                // the nonce's upper word (width 8), fixed per dispatch
+  lo: u32,                // the dispatch's first nonce, lower word
+  count: u32,             // nonces in the dispatch
+  b0: u32, b1: u32, b2: u32, // hit iff (h0:h1:h2) < (b0:b1:b2) as 96-bit numbers
+  row: u32,               // invocations per row of workgroups
+}
+
+@group(0) @binding(0) var<storage, read> job: Job;
+@group(0) @binding(1) var<storage, read_write> mid: array<u32, 8>;
+@group(0) @binding(2) var<storage, read_write> lowest: atomic<u32>;
+@group(0) @binding(3) var<storage, read_write> digests: array<u32>;
+
+const K = array<u32, 64>(
+  0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u, 0x3956c25bu, 0x59f111f1u, 0x923f82a4u, 0xab1c5ed5u,
+  0xd807aa98u, 0x12835b01u, 0x243185beu, 0x550c7dc3u, 0x72be5d74u, 0x80deb1feu, 0x9bdc06a7u, 0xc19bf174u,
+  0xe49b69c1u, 0xefbe4786u, 0x0fc19dc6u, 0x240ca1ccu, 0x2de92c6fu, 0x4a7484aau, 0x5cb0a9dcu, 0x76f988dau,
+  0x983e5152u, 0xa831c66du, 0xb00327c8u, 0xbf597fc7u, 0xc6e00bf3u, 0xd5a79147u, 0x06ca6351u, 0x14292967u,
+  0x27b70a85u, 0x2e1b2138u, 0x4d2c6dfcu, 0x53380d13u, 0x650a7354u, 0x766a0abbu, 0x81c2c92eu, 0x92722c85u,
+  0xa2bfe8a1u, 0xa81a664bu, 0xc24b8b70u, 0xc76c51a3u, 0xd192e819u, 0xd6990624u, 0xf40e3585u, 0x106aa070u,
+  0x19a4c116u, 0x1e376c08u, 0x2748774cu, 0x34b0bcb5u, 0x391c0cb3u, 0x4ed8aa4au, 0x5b9cca4fu, 0x682e6ff3u,
+  0x748f82eeu, 0x78a5636fu, 0x84c87814u, 0x8cc70208u, 0x90befffau, 0xa4506cebu, 0xbef9a3f7u, 0xc67178f2u);
+
+const IV = array<u32, 8>(0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au, 0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u);
+
+fn rotr(x: u32, n: u32) -> u32 { return (x >> n) | (x << (32u - n)); }
+
+// Little-endian nonce bytes read as a big-endian message word.
+fn bswap(x: u32) -> u32 {
+  return (x << 24u) | ((x & 0xff00u) << 8u) | ((x >> 8u) & 0xff00u) | (x >> 24u);
+}
+
+fn compress(state: array<u32, 8>, block: array<u32, 16>) -> array<u32, 8> {
+  var w: array<u32, 64>;
+  for (var i = 0u; i < 16u; i++) { w[i] = block[i]; }
+  for (var i = 16u; i < 64u; i++) {
+    let s0 = rotr(w[i - 15u], 7u) ^ rotr(w[i - 15u], 18u) ^ (w[i - 15u] >> 3u);
+    let s1 = rotr(w[i - 2u], 17u) ^ rotr(w[i - 2u], 19u) ^ (w[i - 2u] >> 10u);
+    w[i] = w[i - 16u] + s0 + w[i - 7u] + s1;
+  }
+  var a = state[0]; var b = state[1]; var c = state[2]; var d = state[3];
+  var e = state[4]; var f = state[5]; var g = state[6]; var h = state[7];
+  for (var i = 0u; i < 64u; i++) {
+    let t1 = h + (rotr(e, 6u) ^ rotr(e, 11u) ^ rotr(e, 25u)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
+    let t2 = (rotr(a, 2u) ^ rotr(a, 13u) ^ rotr(a, 22u)) + ((a & b) ^ (a & c) ^ (b & c));
+    h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+  }
+  return array<u32, 8>(state[0] + a, state[1] + b, state[2] + c, state[3] + d,
+                       state[4] + e, state[5] + f, state[6] + g, state[7] + h);
+}
+
+// sha256d(preimage || nonce) for the nonce (job.hi, job.lo + index), as 8 big-endian words.
+fn hash(index: u32) -> array<u32, 8> {
+  var block: array<u32, 16>;
+  block[0] = bswap(job.lo + index);
+  if (job.width == 8u) {
+    block[1] = bswap(job.hi);
+    block[2] = 0x80000000u;
+    block[15] = 576u; // (64 + 8) bytes, in bits
+  } else {
+    block[1] = 0x80000000u;
+    block[15] = 544u; // (64 + 4) bytes, in bits
+  }
+  let first = compress(array<u32, 8>(mid[0], mid[1], mid[2], mid[3], mid[4], mid[5], mid[6], mid[7]), block);
+  var second: array<u32, 16>;
+  for (var i = 0u; i < 8u; i++) { second[i] = first[i]; }
+  second[8] = 0x80000000u;
+  second[15] = 256u;
+  return compress(IV, second);
+}
+
+fn below(h: array<u32, 8>) -> bool {
+  if (h[0] != job.b0) { return h[0] < job.b0; }
+  if (h[1] != job.b1) { return h[1] < job.b1; }
+  return h[2] < job.b2;
+}
+
+@compute @workgroup_size(1)
+fn prepare() {
+  let m = compress(IV, job.block);
+  for (var i = 0u; i < 8u; i++) { mid[i] = m[i]; }
+}
+
+@compute @workgroup_size(${GPU_WORKGROUP})
+fn search(@builtin(global_invocation_id) id: vec3<u32>) {
+  let index = id.y * job.row + id.x;
+  if (index >= job.count) { return; }
+  if (below(hash(index))) { atomicMin(&lowest, index); }
+}
+
+@compute @workgroup_size(${GPU_WORKGROUP})
+fn digest(@builtin(global_invocation_id) id: vec3<u32>) {
+  let index = id.y * job.row + id.x;
+  if (index >= job.count) { return; }
+  let h = hash(index);
+  for (var i = 0u; i < 8u; i++) { digests[index * 8u + i] = h[i]; }
+}
+`;
+
+/** Words of the Job struct: 16 block words and 8 parameters. */
+const JOB_WORDS = 24;
+const NO_HIT = 0xffffffff;
+/** Digests per `digests` call: 32 MiB of output. */
+const MAX_DIGESTS = 1 << 20;
+const U32 = 0xffffffffn;
+
+/** The kernel's three compiled entry points. */
+type Pipelines = Record<'prepare' | 'search' | 'digest', GPUComputePipeline>;
+
+/** One dispatch's share of a range: a lower-word span under one upper word. */
+interface Segment {
+  hi: number;
+  lo: number;
+  count: number;
+}
+
+/**
+ * The WGSL kernel on one `GPUDevice`: set a job, then `scan` ranges for their
+ * lowest hit or compute `digests` (tests). Calls must not overlap.
+ */
+export class GpuKernel {
+  readonly #device: GPUDevice;
+  readonly #pipelines: Pipelines;
+  readonly #layout: GPUBindGroupLayout;
+  readonly #job: GPUBuffer;
+  readonly #mid: GPUBuffer;
+  readonly #lowest: GPUBuffer;
+  readonly #readLowest: GPUBuffer;
+  readonly #words = new Uint32Array(JOB_WORDS);
+  #width: NonceWidth | 0 = 0;
+  /** Digest buffers of the last `digests` size, kept for the next call. */
+  #digestBuffers: { size: number; out: GPUBuffer; read: GPUBuffer } | null = null;
+
+  /** A small storage buffer bound as the digest output when no digests are written. */
+  readonly #spare: GPUBuffer;
+
+  private constructor(device: GPUDevice, pipelines: Pipelines, layout: GPUBindGroupLayout) {
+    this.#device = device;
+    this.#pipelines = pipelines;
+    this.#layout = layout;
+    this.#spare = device.createBuffer({ size: 32, usage: GPUBufferUsage.STORAGE });
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
+    this.#job = device.createBuffer({ size: JOB_WORDS * 4, usage });
+    this.#mid = device.createBuffer({ size: 32, usage });
+    this.#lowest = device.createBuffer({ size: 4, usage });
+    this.#readLowest = device.createBuffer({ size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  }
+
+  /** Compile the kernel on `device` (asynchronously, so a compile error rejects here). */
+  static async create(device: GPUDevice): Promise<GpuKernel> {
+    const module = device.createShaderModule({ code: GPU_KERNEL_WGSL });
+    const storage = (type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type } });
+    const layout = device.createBindGroupLayout({
+      entries: [
+        storage('read-only-storage'),
+        { ...storage('storage'), binding: 1 },
+        { ...storage('storage'), binding: 2 },
+        { ...storage('storage'), binding: 3 },
+      ],
+    });
+    const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout] });
+    const make = (entryPoint: string) => device.createComputePipelineAsync({ layout: pipelineLayout, compute: { module, entryPoint } });
+    const [prepare, search, digest] = await Promise.all([make('prepare'), make('search'), make('digest')]);
+    return new GpuKernel(device, { prepare, search, digest }, layout);
+  }
+
+  /**
+   * Set the job: the 64-byte preimage, the nonce width and the 96-bit bound; the
+   * GPU computes the preimage's midstate once here.
+   * @throws RangeError for a preimage that is not 64 bytes, a width other than 4 or 8, or a bound word outside u32.
+   */
+  setJob(preimage: Uint8Array, nonceWidth: NonceWidth, bound: KernelBound): void {
+    if (!(preimage instanceof Uint8Array) || preimage.length !== 64) throw new RangeError(`the preimage must be 64 bytes, got ${preimage?.length}`);
+    if (nonceWidth !== 4 && nonceWidth !== 8) throw new RangeError(`nonce width must be 4 or 8, got ${nonceWidth}`);
+    for (const [name, word] of Object.entries(bound)) {
+      if (!Number.isInteger(word) || word < 0 || word > 0xffffffff) throw new RangeError(`bound.${name} must be a u32, got ${word}`);
+    }
+    const view = new DataView(preimage.buffer, preimage.byteOffset, 64);
+    for (let i = 0; i < 16; i++) this.#words[i] = view.getUint32(i * 4, false);
+    this.#words[16] = nonceWidth;
+    this.#words[20] = bound.b0;
+    this.#words[21] = bound.b1;
+    this.#words[22] = bound.b2;
+    this.#width = nonceWidth;
+    this.#device.queue.writeBuffer(this.#job, 0, this.#words);
+    this.#run('prepare', 1, 1, null);
+  }
+
+  /**
+   * The lowest hit in `[first, first + count)`, searched upwards, clipped to the
+   * nonce space; `scanned` counts up to and including the hit, as the wasm kernel's.
+   */
+  async scan(first: bigint, count: number): Promise<ScanResult> {
+    let scanned = 0;
+    for (const segment of this.#segments(first, count)) {
+      this.#device.queue.writeBuffer(this.#lowest, 0, new Uint32Array([NO_HIT]));
+      const [x, y] = this.#setSegment(segment);
+      this.#run('search', x, y, (encoder) => encoder.copyBufferToBuffer(this.#lowest, 0, this.#readLowest, 0, 4));
+      await this.#readLowest.mapAsync(GPUMapMode.READ);
+      const index = new Uint32Array(this.#readLowest.getMappedRange())[0];
+      this.#readLowest.unmap();
+      if (index !== NO_HIT) {
+        return { hit: (BigInt(segment.hi) << 32n) | BigInt(segment.lo + index), scanned: scanned + index + 1 };
+      }
+      scanned += segment.count;
+    }
+    return { hit: null, scanned };
+  }
+
+  /**
+   * The full sha256d digests, in raw byte order, of the nonces `[first, first + count)`
+   * (clipped to the nonce space): 32 bytes each, for tests against another SHA-256.
+   */
+  async digests(first: bigint, count: number): Promise<Uint8Array> {
+    if (count > MAX_DIGESTS) throw new RangeError(`at most ${MAX_DIGESTS} digests per call, got ${count}`);
+    const segments = this.#segments(first, count);
+    const total = segments.reduce((n, s) => n + s.count, 0);
+    const out = new Uint8Array(total * 32);
+    let at = 0;
+    for (const segment of segments) {
+      const size = segment.count * 32;
+      const buffers = this.#digestBuffersOf(size);
+      const [x, y] = this.#setSegment(segment);
+      this.#run('digest', x, y, (encoder) => encoder.copyBufferToBuffer(buffers.out, 0, buffers.read, 0, size), buffers.out);
+      await buffers.read.mapAsync(GPUMapMode.READ, 0, size);
+      const words = new Uint32Array(buffers.read.getMappedRange(0, size));
+      const view = new DataView(out.buffer, at, size);
+      for (let i = 0; i < words.length; i++) view.setUint32(i * 4, words[i], false);
+      buffers.read.unmap();
+      at += size;
+    }
+    return out;
+  }
+
+  /** Free the kernel's buffers (the device stays the caller's). */
+  destroy(): void {
+    for (const b of [this.#job, this.#mid, this.#lowest, this.#readLowest, this.#spare, this.#digestBuffers?.out, this.#digestBuffers?.read]) b?.destroy();
+    this.#digestBuffers = null;
+  }
+
+  /** The range cut where the upper word changes and where one dispatch's grid ends. */
+  #segments(first: bigint, count: number): Segment[] {
+    if (this.#width === 0) throw new Error('GpuKernel.scan called before setJob');
+    const end = this.#width === 8 ? 1n << 64n : 1n << 32n;
+    if (typeof first !== 'bigint' || first < 0n || first >= end) throw new RangeError(`start ${first} is outside the nonce space`);
+    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`count must be a non-negative safe integer, got ${count}`);
+    const perDispatch = MAX_GROUPS_PER_DIMENSION * GPU_WORKGROUP * 16;
+    const segments: Segment[] = [];
+    let at = first;
+    let left = BigInt(count) < end - first ? BigInt(count) : end - first;
+    while (left > 0n) {
+      const lo = Number(at & U32);
+      const room = 0x1_0000_0000 - lo;
+      const n = Math.min(room, perDispatch, Number(left));
+      segments.push({ hi: Number(at >> 32n), lo, count: n });
+      at += BigInt(n);
+      left -= BigInt(n);
+    }
+    return segments;
+  }
+
+  /** Write the segment's parameters; returns the dispatch's workgroups in x and y. */
+  #setSegment(s: Segment): [number, number] {
+    const [x, y, row] = this.#grid(s.count);
+    this.#words[17] = s.hi;
+    this.#words[18] = s.lo;
+    this.#words[19] = s.count;
+    this.#words[23] = row;
+    this.#device.queue.writeBuffer(this.#job, 0, this.#words);
+    return [x, y];
+  }
+
+  /** Workgroups in x and y for `count` invocations, and the invocations per row. */
+  #grid(count: number): [number, number, number] {
+    const groups = Math.max(1, Math.ceil(count / GPU_WORKGROUP));
+    const x = Math.min(groups, MAX_GROUPS_PER_DIMENSION);
+    return [x, Math.ceil(groups / x), x * GPU_WORKGROUP];
+  }
+
+  #digestBuffersOf(size: number): { out: GPUBuffer; read: GPUBuffer } {
+    if (!this.#digestBuffers || this.#digestBuffers.size < size) {
+      this.#digestBuffers?.out.destroy();
+      this.#digestBuffers?.read.destroy();
+      this.#digestBuffers = {
+        size,
+        out: this.#device.createBuffer({ size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC }),
+        read: this.#device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+      };
+    }
+    return this.#digestBuffers;
+  }
+
+  /** Encode one dispatch of `entry` (and `after`, e.g. a copy for readback) and submit it. */
+  #run(entry: 'prepare' | 'search' | 'digest', x: number, y: number, after: ((encoder: GPUCommandEncoder) => void) | null, digests?: GPUBuffer): void {
+    const device = this.#device;
+    const bindGroup = device.createBindGroup({
+      layout: this.#layout,
+      entries: [
+        { binding: 0, resource: { buffer: this.#job } },
+        { binding: 1, resource: { buffer: this.#mid } },
+        { binding: 2, resource: { buffer: this.#lowest } },
+        { binding: 3, resource: { buffer: digests ?? this.#spare } },
+      ],
+    });
+    const encoder = device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(this.#pipelines[entry]);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(x, y);
+    pass.end();
+    after?.(encoder);
+    device.queue.submit([encoder.finish()]);
+  }
+}
