@@ -2,7 +2,9 @@
 // software adapter, against node:crypto: full digests of 10,000 nonces per width (V1 up to
 // ffffffff, V2 across a 2^32 boundary), every fixture vector's hit at its nonce for each
 // target of its checks, a window ending at it with the real bound and with the prefix alone,
-// the lowest hit of random ranges under loose bounds, and exhaustion. Skipped with a notice
+// the lowest hit of random ranges under loose and tied bounds, exhaustion, and the engine on
+// the GPU executor (test/browser/gpu-entry.ts): lowest hits over many pieces, exhaustion, an
+// abort within 200 ms with the GPU idle as soon. Skipped with a notice
 // where Chromium or a WebGPU adapter is missing.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +17,7 @@ import { MAX_TARGET, kernelBound, nonceFromHex, type KernelBound, type NonceWidt
 import { refDigest, refHits } from '../support/kernels.ts';
 import { fixture, hex } from '../support/vectors.ts';
 
-const SOURCE = fileURLToPath(new URL('../../src/browser/gpu-kernel.ts', import.meta.url));
+const SOURCE = fileURLToPath(new URL('./gpu-entry.ts', import.meta.url));
 
 /** The lowest nonce of `[start, start + count)` whose digest is below `bound`, by node:crypto. */
 const refLowest = (preimage: Uint8Array, width: NonceWidth, bound: KernelBound, start: bigint, count: number): bigint | null =>
@@ -23,6 +25,8 @@ const refLowest = (preimage: Uint8Array, width: NonceWidth, bound: KernelBound, 
 
 /** What the test page runs: the kernel on the page's GPU device, with bigints as decimal strings. */
 interface GpuPage {
+  mine(request: string, start: number, count: number, chunkSize: number): Promise<unknown>;
+  abort(request: string): Promise<{ reason: unknown; rejectMs: number; idleMs: number; dispatch: number }>;
   scan(job: GpuJob, start: string, count: number): Promise<{ hit: string | null; scanned: number }>;
   digests(job: GpuJob, start: string, count: number): Promise<string>;
 }
@@ -39,17 +43,36 @@ let page: Page;
 let adapter: { vendor?: string; architecture?: string; missing?: string } = { missing: 'not checked' };
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>GPU kernel</title><script type="module">
-import { GpuKernel } from '/gpu-kernel.js';
+import { GpuKernel, GpuEngine } from '/gpu-kernel.js';
 const bytes = (h) => Uint8Array.from(h.match(/../g), (b) => parseInt(b, 16));
 const ready = (async () => {
   if (!navigator.gpu) return { missing: 'no navigator.gpu' };
   const a = await navigator.gpu.requestAdapter();
   if (!a) return { missing: 'no WebGPU adapter' };
-  const kernel = await GpuKernel.create(await a.requestDevice());
+  const device = await a.requestDevice();
+  const kernel = await GpuKernel.create(device);
   const use = (job) => kernel.setJob(bytes(job.preimage_hex), job.width, job.bound);
   globalThis.gpu = {
     async scan(job, start, count) { use(job); const r = await kernel.scan(BigInt(start), count); return { hit: r.hit === null ? null : String(r.hit), scanned: r.scanned }; },
     async digests(job, start, count) { use(job); return Array.from(await kernel.digests(BigInt(start), count), (b) => b.toString(16).padStart(2, '0')).join(''); },
+    // The engine on a kernel of its own: the lowest hit of a range, or exhaustion, as the wasm path answers.
+    async mine(request, start, count, chunkSize) {
+      const engine = new GpuEngine(await GpuKernel.create(device), { chunkSize: BigInt(chunkSize) });
+      try { return await engine.mine(request, { start, count }); } finally { await engine.close(); }
+    },
+    // An endless job aborted after 300 ms: how long the rejection took, and how long until the GPU was idle.
+    async abort(request) {
+      const engine = new GpuEngine(await GpuKernel.create(device));
+      const controller = new AbortController();
+      const running = engine.mine(request, { signal: controller.signal }).catch((e) => e);
+      await new Promise((r) => setTimeout(r, 300));
+      const t0 = performance.now();
+      controller.abort('the user left');
+      const reason = await running;
+      const rejectMs = performance.now() - t0;
+      await engine.close();
+      return { reason, rejectMs, idleMs: performance.now() - t0, dispatch: engine.executor.dispatchSize };
+    },
   };
   return { vendor: a.info?.vendor, architecture: a.info?.architecture };
 })();
@@ -173,6 +196,34 @@ describe.skipIf(!available)('the WebGPU kernel in Chromium (SwiftShader)', () =>
       }
       expect(bounds.map((b) => refLowest(preimage, width, b, start, count) === start + BigInt(k))).toContain(true);
     }
+  });
+
+  it('the engine on the GPU executor answers the lowest hit of windows over many pieces, V1 and V2, and exhausts a range', async (ctx) => {
+    if (adapter.missing) ctx.skip();
+    const mine = (request: string, start: number, count: number) =>
+      page.evaluate(([r, s, c]) => (globalThis as unknown as { gpu: GpuPage }).gpu.mine(r, s, c, 8192), [request, start, count] as const);
+    for (const id of ['gen-w4-506', 'gen-w8-1282']) {
+      const v = fixture.pow_vectors.find((p) => p.id === id)!;
+      const request = JSON.stringify({ preimage_hex: v.preimage_hex, target_hex: '7fffffffffffffff', nonce_width: v.nonce_width });
+      // The window ends at the nonce, the lowest valid one from 0: only a search of every piece below finds it.
+      const answer = await mine(request, v.nonce_int_le - 60_000, 60_001);
+      expect(answer, id).toMatchObject({ nonce_hex: v.nonce_hex, attempts: 60_001 });
+    }
+    const none = fixture.pow_vectors.find((p) => p.id === 'gen-w4-8403')!;
+    const impossible = JSON.stringify({ preimage_hex: none.preimage_hex, target_hex: '0000000000000001', nonce_width: 4 });
+    expect(await mine(impossible, 0, 40_000)).toEqual({ exhausted: true });
+  });
+
+  it('the engine on the GPU rejects within 200 ms of an abort, with the caller\'s reason, and the GPU is idle within 200 ms', async (ctx) => {
+    if (adapter.missing) ctx.skip();
+    const none = fixture.pow_vectors.find((p) => p.id === 'gen-w4-8403')!;
+    const endless = JSON.stringify({ preimage_hex: none.preimage_hex, target_hex: '0000000000000001', nonce_width: 4 });
+    const r = await page.evaluate((req) => (globalThis as unknown as { gpu: GpuPage }).gpu.abort(req), endless);
+    expect(r.reason).toBe('the user left');
+    expect(r.rejectMs).toBeLessThan(200);
+    expect(r.idleMs).toBeLessThan(200);
+    // The dispatch was sized from the measured rate, not left at its first size.
+    expect(r.dispatch).not.toBe(4096);
   });
 
   it('exhausts a range with no hit, clipped at the end of the nonce space', async (ctx) => {
