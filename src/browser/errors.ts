@@ -15,7 +15,9 @@ export type SupportProblem =
   /** No `Worker` constructor (some embedded web views). */
   | 'no-workers'
   /** Module workers could not be started (blocked, failed to load, or unsupported). */
-  | 'worker-start';
+  | 'worker-start'
+  /** `backend: 'webgpu'` where the browser has no WebGPU, or no adapter (no usable GPU, or blocked). */
+  | 'no-webgpu';
 
 /** The browser cannot run the miner: a missing feature or a policy that forbids it. */
 export class SupportError extends Error {

@@ -5,9 +5,8 @@
  * threads) is acted on within about that long. Hits are re-verified with the
  * page's WebCrypto (or the core's pure-TS SHA-256), independent of the GPU.
  *
- * Work in progress toward the `backend` option: no `Miner` uses it yet, and a
- * lost device loses the piece (the engine fails the job) rather than falling
- * back to the wasm workers.
+ * The browser `Miner`'s `backend: 'webgpu'`. A lost device loses the piece
+ * (the engine fails the job): falling back to the wasm workers is still to come.
  * @module
  */
 import type { Executor, ExecutorEvents, PieceEnd, PieceOrder, RunningPiece } from '../core/engine.ts';
@@ -34,17 +33,34 @@ export interface GpuExecutorOptions {
 /** The GPU as one thread of the engine. */
 export class GpuExecutor implements Executor {
   readonly #events: ExecutorEvents;
-  readonly #kernel: GpuKernel;
+  /** The kernel once its device is open and it is compiled. */
+  #kernel: GpuKernel | null = null;
   #dispatch: number;
   #jobId: number | null = null;
   #running: Promise<void> | null = null;
   #halt: (() => void) | null = null;
   #closed = false;
+  /** Why the kernel could not be opened: every job that wants work fails with it. */
+  #failure: { err: unknown } | null = null;
 
-  constructor(events: ExecutorEvents, kernel: GpuKernel, options: GpuExecutorOptions = {}) {
+  /**
+   * @param kernel - the kernel, or its promise (opening a device is asynchronous): no piece
+   * runs until it resolves, and a rejection fails every job with its reason.
+   */
+  constructor(events: ExecutorEvents, kernel: GpuKernel | Promise<GpuKernel>, options: GpuExecutorOptions = {}) {
     this.#events = events;
-    this.#kernel = kernel;
     this.#dispatch = options.firstDispatch ?? FIRST_DISPATCH;
+    Promise.resolve(kernel).then(
+      (k) => {
+        if (this.#closed) return void k.destroy();
+        this.#kernel = k;
+        events.capacity();
+      },
+      (err: unknown) => {
+        this.#failure = { err };
+        if (!this.#closed) events.broken(err);
+      },
+    );
   }
 
   /** Nonces in the next dispatch, as sized from the last one's time. */
@@ -54,10 +70,15 @@ export class GpuExecutor implements Executor {
 
   /** One piece at a time, whatever the thread count: the GPU is one device. */
   room(wanted: number, busy: number, idle: boolean): number {
-    return idle || this.#closed || this.#running !== null || wanted <= busy ? 0 : 1;
+    const failure = this.#failure;
+    // A job that arrives after the device failed to open fails the same way, at once.
+    if (failure && !idle && !this.#closed) queueMicrotask(() => this.#events.broken(failure.err));
+    return idle || this.#closed || this.#kernel === null || this.#running !== null || wanted <= busy ? 0 : 1;
   }
 
   run(order: PieceOrder, end: PieceEnd): RunningPiece {
+    const kernel = this.#kernel;
+    if (kernel === null) throw new Error('GpuExecutor.run before its kernel is ready (room() was 0)');
     let searched = 0;
     let halted = false;
     const rest = new Rest();
@@ -69,14 +90,14 @@ export class GpuExecutor implements Executor {
     const search = async (): Promise<void> => {
       if (order.jobId !== this.#jobId) {
         this.#jobId = null; // a setJob that throws leaves no job to trust
-        this.#kernel.setJob(order.preimage, order.nonceWidth, order.bound);
+        kernel.setJob(order.preimage, order.nonceWidth, order.bound);
         this.#jobId = order.jobId;
       }
       const count = Number(order.count);
       while (searched < count && !halted) {
         const n = Math.min(count - searched, this.#dispatch);
         const t0 = performance.now();
-        const r = await this.#kernel.scan(order.first + BigInt(searched), n);
+        const r = await kernel.scan(order.first + BigInt(searched), n);
         const ms = performance.now() - t0;
         if (n === this.#dispatch) this.#resize(n, ms);
         if (r.hit !== null) {
@@ -107,7 +128,8 @@ export class GpuExecutor implements Executor {
     this.#closed = true;
     this.#halt?.();
     await this.#running;
-    this.#kernel.destroy();
+    this.#kernel?.destroy();
+    this.#kernel = null;
   }
 
   /** Scale the dispatch toward {@link TARGET_DISPATCH_MS}, at most doubling or halving at a time (a first dispatch includes warm-up). */

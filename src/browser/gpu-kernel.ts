@@ -7,12 +7,13 @@
  * kernel's own `prepare` entry point, so the host needs no SHA-256 of its own
  * and the verifying SHA-256 stays independent of everything here.
  *
- * This is the kernel and its host wrapper only; scheduling it as an executor of
- * the engine is separate.
+ * This is the kernel, its host wrapper and the device it runs on; the engine
+ * schedules it through gpu-executor.ts.
  * @module
  */
 import type { ScanResult } from '../core/kernel.ts';
 import type { KernelBound, NonceWidth } from '../core/protocol.ts';
+import { SupportError } from './errors.ts';
 
 /** Invocations per workgroup. */
 export const GPU_WORKGROUP = 64;
@@ -337,4 +338,25 @@ export class GpuKernel {
     after?.(encoder);
     device.queue.submit([encoder.finish()]);
   }
+}
+
+/** The part of `navigator.gpu` {@link openGpuKernel} uses (a parameter for tests). */
+export interface GpuHost {
+  requestAdapter(options?: GPURequestAdapterOptions): Promise<GPUAdapter | null>;
+}
+
+/**
+ * Open the browser's WebGPU adapter (high-performance preferred), its device,
+ * and the kernel on it.
+ * @throws SupportError `no-webgpu` where the browser has no WebGPU or offers no adapter.
+ */
+export async function openGpuKernel(gpu: GpuHost | undefined = (globalThis.navigator as { gpu?: GpuHost } | undefined)?.gpu): Promise<GpuKernel> {
+  if (!gpu) {
+    throw new SupportError('no-webgpu', 'this browser has no WebGPU (navigator.gpu is missing): it needs a secure page (https or localhost) in a browser with WebGPU, such as Chrome or Edge 113 or later; the wasm backend runs anywhere');
+  }
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) {
+    throw new SupportError('no-webgpu', 'this browser has WebGPU but offers no adapter: no usable GPU, or the GPU is blocked; the wasm backend runs anywhere');
+  }
+  return GpuKernel.create(await adapter.requestDevice());
 }

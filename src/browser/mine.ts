@@ -6,7 +6,7 @@
  */
 import { parseRequest } from '../core/protocol.ts';
 import type { JobOptions, MineResponse } from '../core/job-api.ts';
-import { Miner } from './miner.ts';
+import { Miner, type Backend } from './miner.ts';
 
 /** Options of {@link mine}: a job's options plus its thread count, throttle and worker script. */
 export interface MineOptions extends JobOptions {
@@ -16,6 +16,8 @@ export interface MineOptions extends JobOptions {
   throttle?: number;
   /** The worker script (default: worker.js beside this bundle). */
   workerUrl?: URL | string;
+  /** What hashes: `wasm` (default) or `webgpu` (see {@link Miner}). */
+  backend?: Backend;
 }
 
 /**
@@ -28,10 +30,10 @@ export interface MineOptions extends JobOptions {
  * 200 ms of the abort.
  */
 export async function mine(request: object | string, options: MineOptions = {}): Promise<MineResponse> {
-  const { threads, throttle, workerUrl, ...job } = options;
+  const { threads, throttle, workerUrl, backend, ...job } = options;
   parseRequest(request); // a bad request fails before any worker starts
   if (job.signal?.aborted) throw job.signal.reason;
-  const miner = new Miner({ threads, throttle, workerUrl });
+  const miner = new Miner({ threads, throttle, workerUrl, backend });
   try {
     return await miner.mine(request, job);
   } finally {

@@ -15,20 +15,20 @@ const sameShapes: [
   Same<B.MineResponse, N.MineResponse>,
   Same<B.MineProgress, N.MineProgress>,
   Same<B.JobOptions, N.JobOptions>,
-  Same<Omit<B.MineOptions, 'workerUrl'>, N.MineOptions>,
-  Same<Omit<B.MinerOptions, 'workerUrl'>, Omit<N.MinerOptions, 'workerFile'>>,
+  Same<Omit<B.MineOptions, 'workerUrl' | 'backend'>, N.MineOptions>,
+  Same<Omit<B.MinerOptions, 'workerUrl' | 'backend'>, Omit<N.MinerOptions, 'workerFile'>>,
   Same<ReturnType<typeof B.abortError>, ReturnType<typeof N.abortError>>,
 ] = [true, true, true, true, true, true];
 
 /** Names only the Node entry has: child processes and node:crypto. */
 const NODE_ONLY = ['spawnMiner', 'nodeSha256'];
-/** Names only the browser entry has: the errors a browser's limits and workers raise, and its choice of path. */
-const BROWSER_ONLY = ['SupportError', 'WorkerFailure', 'sharedMemorySupport'];
+/** Names only the browser entry has: the errors a browser's limits and workers raise, its choice of path, its backends. */
+const BROWSER_ONLY = ['SupportError', 'WorkerFailure', 'sharedMemorySupport', 'BACKENDS'];
 
 const members = (proto: object) => Object.getOwnPropertyNames(proto).sort();
 
 describe('browser library API', () => {
-  it('exports the Node entry\'s names minus the Node-only ones, plus the browser errors and sharedMemorySupport', () => {
+  it('exports the Node entry\'s names minus the Node-only ones, plus the browser errors, sharedMemorySupport and BACKENDS', () => {
     expect(sameShapes.every(Boolean)).toBe(true);
     const fromNode = Object.keys(nodeLib).filter((k) => !NODE_ONLY.includes(k));
     expect(Object.keys(browserLib).filter((k) => !BROWSER_ONLY.includes(k)).sort()).toEqual(fromNode.sort());

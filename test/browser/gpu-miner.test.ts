@@ -1,0 +1,111 @@
+// The browser library's `backend: 'webgpu'` (dist/browser) from its test page under the strict
+// CSP, in Chromium with SwiftShader's software adapter: mine() to the lowest hit of a window
+// and to exhaustion, an abort within 200 ms, the Miner's backend; and in Chromium without a
+// GPU (--disable-gpu): a SupportError `no-webgpu` with a clear message, not a hang. A bad
+// backend is a RangeError. Skipped with a notice where Chromium or the adapter is missing.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_WEBGPU_ARGS, ENGINE_PATHS, hasEngine } from '../../scripts/engines.mjs';
+import { serveLib, type LibServer } from '../support/lib-server.ts';
+import { vectorById as vector, vectorRequest as request } from '../support/vectors.ts';
+
+type Lib = typeof import('../../src/browser/lib.ts');
+interface Globals {
+  dmint: Lib;
+  testing: { sleep(ms: number): Promise<void> };
+}
+
+describe.skipIf(!hasEngine('chromium'))('the browser library with backend webgpu (Chromium, SwiftShader)', () => {
+  let server: LibServer;
+  let gpuBrowser: Browser;
+  let plainBrowser: Browser;
+  let gpuPage: Page;
+  let plainPage: Page;
+  let adapter: string | null = null;
+
+  beforeAll(async () => {
+    const { chromium } = await import('playwright-core');
+    [server, gpuBrowser, plainBrowser] = await Promise.all([
+      serveLib({ isolation: false }),
+      chromium.launch({ executablePath: ENGINE_PATHS.chromium, args: CHROMIUM_WEBGPU_ARGS }),
+      chromium.launch({ executablePath: ENGINE_PATHS.chromium, args: CHROMIUM_ARGS }),
+    ]);
+    [gpuPage, plainPage] = await Promise.all([gpuBrowser.newPage(), plainBrowser.newPage()]);
+    for (const p of [gpuPage, plainPage]) {
+      await p.goto(server.url);
+      await p.waitForFunction(() => document.body.dataset.ready === '1', null, { timeout: 10_000 });
+    }
+    adapter = await gpuPage.evaluate(async () => {
+      const gpu = (navigator as { gpu?: { requestAdapter(): Promise<{ info?: { architecture?: string } } | null> } }).gpu;
+      const a = await gpu?.requestAdapter();
+      return a ? a.info?.architecture ?? 'unknown' : null;
+    });
+    if (adapter === null) console.warn('test/browser/gpu-miner.test.ts: Chromium offers no WebGPU adapter here, so the webgpu backend tests are SKIPPED');
+  });
+
+  afterAll(async () => {
+    await Promise.all([gpuBrowser?.close(), plainBrowser?.close()]);
+    await server?.close();
+  });
+
+  it('mine() on the GPU answers the lowest hit of a window ending at a vector\'s nonce, V1 and V2, and exhausts a range', async (ctx) => {
+    if (adapter === null) ctx.skip();
+    for (const id of ['gen-w4-506', 'gen-w8-1282']) {
+      const v = vector(id);
+      const r = await gpuPage.evaluate(async ({ req, start }) => {
+        const { dmint } = globalThis as unknown as Globals;
+        const miner = new dmint.Miner({ backend: 'webgpu', threads: 2, chunkSize: 16_384n });
+        try {
+          return { backend: miner.backend, answer: await miner.mine(req, { start, count: 50_001 }) };
+        } finally {
+          await miner.close();
+        }
+      }, { req: request(id), start: v.nonce_int_le - 50_000 });
+      expect(r.backend).toBe('webgpu');
+      expect(r.answer, id).toMatchObject({ nonce_hex: v.nonce_hex, attempts: 50_001 });
+    }
+    const none = request('gen-w4-8403', '0000000000000001');
+    expect(await gpuPage.evaluate((req) => (globalThis as unknown as Globals).dmint.mine(req, { backend: 'webgpu', start: 0, count: 30_000 }), none))
+      .toEqual({ exhausted: true });
+  });
+
+  it('mine() on the GPU rejects within 200 ms of an abort, with the caller\'s reason', async (ctx) => {
+    if (adapter === null) ctx.skip();
+    const r = await gpuPage.evaluate(async (req) => {
+      const { dmint, testing } = globalThis as unknown as Globals;
+      const controller = new AbortController();
+      const running = dmint.mine(req, { backend: 'webgpu', signal: controller.signal }).catch((e: unknown) => e);
+      await testing.sleep(500);
+      const t0 = performance.now();
+      controller.abort('the user left');
+      const reason = await running;
+      return { reason, ms: performance.now() - t0 };
+    }, request('gen-w4-8403', '0000000000000001'));
+    expect(r.reason).toBe('the user left');
+    expect(r.ms).toBeLessThan(200);
+  });
+
+  it('says clearly that there is no WebGPU adapter (SupportError no-webgpu) instead of hanging, and refuses an unknown backend', async () => {
+    const r = await plainPage.evaluate(async (req) => {
+      const { dmint } = globalThis as unknown as Globals;
+      const err = await dmint.mine(req, { backend: 'webgpu', start: 0, count: 1000 }).catch((e: unknown) => e) as { name: string; problem?: string; message: string };
+      // A Miner whose device failed to open fails every later job the same way, too.
+      const miner = new dmint.Miner({ backend: 'webgpu' });
+      const first = await miner.mine(req, { start: 0, count: 1000 }).catch((e: unknown) => (e as Error).name);
+      await new Promise((r) => setTimeout(r, 100));
+      const second = await miner.mine(req, { start: 0, count: 1000 }).catch((e: unknown) => (e as Error).name);
+      await miner.close();
+      let bad: unknown;
+      try {
+        new dmint.Miner({ backend: 'cuda' as never });
+      } catch (e) {
+        bad = e;
+      }
+      return { name: err.name, problem: err.problem, message: err.message, later: [first, second], bad: bad instanceof RangeError ? (bad as Error).message : String(bad) };
+    }, request('gen-w4-8403', '0000000000000001'));
+    expect([r.name, r.problem]).toEqual(['SupportError', 'no-webgpu']);
+    expect(r.message).toMatch(/WebGPU/);
+    expect(r.later).toEqual(['SupportError', 'SupportError']);
+    expect(r.bad).toBe('backend must be one of wasm, webgpu, got "cuda"');
+  });
+});
