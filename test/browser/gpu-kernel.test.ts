@@ -130,7 +130,7 @@ describe.skipIf(!available)('the WebGPU kernel in Chromium (SwiftShader)', () =>
 
   it('hits every fixture vector at its nonce for each target in its checks, and a window ending at it finds it and nothing lower', async (ctx) => {
     if (adapter.missing) ctx.skip();
-    const WINDOW = 1 << 16;
+    const WINDOW = 1 << 14;
     for (const v of fixture.pow_vectors) {
       const nonce = nonceFromHex(v.nonce_hex, v.nonce_width);
       const base = { preimage_hex: v.preimage_hex, width: v.nonce_width };
