@@ -90,10 +90,14 @@ async function until(ok: () => Promise<boolean>, ms: number): Promise<boolean> {
   return ok();
 }
 
-/** The faster of two timed searches at two threads (the first also starts the threads). */
+/**
+ * The faster of two timed searches at two threads (the first also starts the threads). A
+ * million nonces each: on shorter ones a job's fixed costs hid the rate, which then came out
+ * at a third of the real one on a fast machine, and a case sized from it ended too soon.
+ */
 async function measureRate(d: MinerDriver): Promise<number> {
   const m = await d.create({ threads: 2, chunkSize: 1 << 16 });
-  const w = windowOf(vector('gen-w4-11127'), 400_000);
+  const w = windowOf(vector('gen-w4-11127'), 1_000_000);
   let best = 0;
   for (let i = 0; i < 2; i++) {
     const r = (await (await m.mine(w.request, span(w))).result()) as { attempts: number; elapsed_s: number };
@@ -191,7 +195,8 @@ export function describeMinerContract(title: string, open: () => Promise<MinerDr
 
     it('pause stops hashing (no thread busy, progress frozen) and resume finishes with the same answer', async () => {
       const m = await d.create({ threads: 2 });
-      const w = windowOf(deep, leadFor(rate, 1.5));
+      // The pause comes after the first progress report (half a second): the job must outlast that with room.
+      const w = windowOf(deep, leadFor(rate, 3));
       const job = await m.mine(w.request, { ...span(w), progress: true });
       // Some hashing to freeze: threads start slowly on a loaded machine.
       expect(await until(async () => (await job.reports()).some((r) => r.attempts > 0), 5000), 'a progress report with attempts').toBe(true);
