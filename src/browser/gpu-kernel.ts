@@ -155,11 +155,13 @@ export class GpuKernel {
   readonly #readLowest: GPUBuffer;
   readonly #words = new Uint32Array(JOB_WORDS);
   #width: NonceWidth | 0 = 0;
-  /** Digest buffers of the last `digests` size, kept for the next call. */
-  #digestBuffers: { size: number; out: GPUBuffer; read: GPUBuffer } | null = null;
+  /** Digest buffers of the last `digests` size and their bind group, kept for the next call. */
+  #digestBuffers: { size: number; out: GPUBuffer; read: GPUBuffer; group: GPUBindGroup } | null = null;
 
   /** A small storage buffer bound as the digest output when no digests are written. */
   readonly #spare: GPUBuffer;
+  /** The bind group of `prepare` and `search`, made once rather than per dispatch. */
+  readonly #group: GPUBindGroup;
 
   private constructor(device: GPUDevice, pipelines: Pipelines, layout: GPUBindGroupLayout) {
     this.#device = device;
@@ -171,6 +173,7 @@ export class GpuKernel {
     this.#mid = device.createBuffer({ size: 32, usage });
     this.#lowest = device.createBuffer({ size: 4, usage });
     this.#readLowest = device.createBuffer({ size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    this.#group = this.#bindGroup(this.#spare);
   }
 
   /** Compile the kernel on `device` (asynchronously, so a compile error rejects here). */
@@ -210,7 +213,7 @@ export class GpuKernel {
     this.#words[22] = bound.b2;
     this.#width = nonceWidth;
     this.#device.queue.writeBuffer(this.#job, 0, this.#words);
-    this.#run('prepare', 1, 1, null);
+    this.#run('prepare', 1, 1, this.#group, null);
   }
 
   /**
@@ -222,7 +225,7 @@ export class GpuKernel {
     for (const segment of this.#segments(first, count)) {
       this.#device.queue.writeBuffer(this.#lowest, 0, new Uint32Array([NO_HIT]));
       const [x, y] = this.#setSegment(segment);
-      this.#run('search', x, y, (encoder) => encoder.copyBufferToBuffer(this.#lowest, 0, this.#readLowest, 0, 4));
+      this.#run('search', x, y, this.#group, (encoder) => encoder.copyBufferToBuffer(this.#lowest, 0, this.#readLowest, 0, 4));
       await this.#readLowest.mapAsync(GPUMapMode.READ);
       const index = new Uint32Array(this.#readLowest.getMappedRange())[0];
       this.#readLowest.unmap();
@@ -248,7 +251,7 @@ export class GpuKernel {
       const size = segment.count * 32;
       const buffers = this.#digestBuffersOf(size);
       const [x, y] = this.#setSegment(segment);
-      this.#run('digest', x, y, (encoder) => encoder.copyBufferToBuffer(buffers.out, 0, buffers.read, 0, size), buffers.out);
+      this.#run('digest', x, y, buffers.group, (encoder) => encoder.copyBufferToBuffer(buffers.out, 0, buffers.read, 0, size));
       await buffers.read.mapAsync(GPUMapMode.READ, 0, size);
       const words = new Uint32Array(buffers.read.getMappedRange(0, size));
       const view = new DataView(out.buffer, at, size);
@@ -304,31 +307,33 @@ export class GpuKernel {
     return [x, Math.ceil(groups / x), x * GPU_WORKGROUP];
   }
 
-  #digestBuffersOf(size: number): { out: GPUBuffer; read: GPUBuffer } {
+  #digestBuffersOf(size: number): { out: GPUBuffer; read: GPUBuffer; group: GPUBindGroup } {
     if (!this.#digestBuffers || this.#digestBuffers.size < size) {
       this.#digestBuffers?.out.destroy();
       this.#digestBuffers?.read.destroy();
-      this.#digestBuffers = {
-        size,
-        out: this.#device.createBuffer({ size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC }),
-        read: this.#device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
-      };
+      const out = this.#device.createBuffer({ size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+      const read = this.#device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      this.#digestBuffers = { size, out, read, group: this.#bindGroup(out) };
     }
     return this.#digestBuffers;
   }
 
-  /** Encode one dispatch of `entry` (and `after`, e.g. a copy for readback) and submit it. */
-  #run(entry: 'prepare' | 'search' | 'digest', x: number, y: number, after: ((encoder: GPUCommandEncoder) => void) | null, digests?: GPUBuffer): void {
-    const device = this.#device;
-    const bindGroup = device.createBindGroup({
+  /** The kernel's buffers bound for a dispatch, with `digests` as the digest output. */
+  #bindGroup(digests: GPUBuffer): GPUBindGroup {
+    return this.#device.createBindGroup({
       layout: this.#layout,
       entries: [
         { binding: 0, resource: { buffer: this.#job } },
         { binding: 1, resource: { buffer: this.#mid } },
         { binding: 2, resource: { buffer: this.#lowest } },
-        { binding: 3, resource: { buffer: digests ?? this.#spare } },
+        { binding: 3, resource: { buffer: digests } },
       ],
     });
+  }
+
+  /** Encode one dispatch of `entry` (and `after`, e.g. a copy for readback) and submit it. */
+  #run(entry: 'prepare' | 'search' | 'digest', x: number, y: number, bindGroup: GPUBindGroup, after: ((encoder: GPUCommandEncoder) => void) | null): void {
+    const device = this.#device;
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     pass.setPipeline(this.#pipelines[entry]);
