@@ -90,6 +90,12 @@ export interface Executor extends PieceRunner {
   room(wanted: number, busy: number, idle: boolean): number;
   /** Re-check a hit with a SHA-256 independent of the kernel. */
   verify(request: MineRequest, nonce: bigint): Promise<HitCheck>;
+  /**
+   * Nonces the next piece may hold, in whole chunks (default: one chunk): a
+   * thread far faster than a chunk per call (a GPU) asks for more, so it is
+   * not held up by a round trip per chunk.
+   */
+  pieceNonces?(): number;
 }
 
 /** Options every host's `Miner` takes. */
@@ -303,10 +309,18 @@ export class Engine {
     const idle = this.#paused || this.#book.jobs.every((job) => job.verifying || job.schedule.finished);
     let room = Math.min(this.#threads - busy, this.#executor.room(this.#threads, busy, idle));
     for (; room > 0 && !this.#paused; room--) {
-      const next = this.#book.nextPiece();
+      const next = this.#book.nextPiece(this.#pieceChunks());
       if (next === null) return;
       this.#launch(next.job, next.piece, this.#executor, true);
     }
+  }
+
+  /** Chunks per piece the executor asks for: at least one. */
+  #pieceChunks(): number {
+    const nonces = this.#executor.pieceNonces?.();
+    if (nonces === undefined) return 1;
+    const chunks = BigInt(Math.floor(nonces)) / this.#chunkSize;
+    return chunks > 1n ? Number(chunks > 1_000_000n ? 1_000_000n : chunks) : 1;
   }
 
   #launch(job: Job, piece: Piece, executor: PieceRunner, counted: boolean): void {

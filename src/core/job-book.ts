@@ -81,12 +81,12 @@ export class JobBook<J extends BookJob<T>, T extends BookPiece> {
     if (i >= 0) this.jobs.splice(i, 1);
   }
 
-  /** The next piece to hand out, from the next job in turn that has one. */
-  nextPiece(): { job: J; piece: Piece } | null {
+  /** The next piece to hand out (spanning up to `chunks` chunks), from the next job in turn that has one. */
+  nextPiece(chunks = 1): { job: J; piece: Piece } | null {
     const n = this.jobs.length;
     for (let i = 0; i < n; i++) {
       const job = this.jobs[(this.#turn + i) % n]!;
-      const piece = job.schedule.take();
+      const piece = job.schedule.take(chunks);
       if (piece !== null) {
         this.#turn = (this.#turn + i + 1) % n;
         return { job, piece };

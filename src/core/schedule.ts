@@ -16,7 +16,10 @@
  * @module
  */
 
-/** Nonces `[from, to)` of chunk `chunk`, as offsets from the start of the range. */
+/**
+ * Nonces `[from, to)`, as offsets from the start of the range, starting in chunk
+ * `chunk`: one chunk or part of one, or several whole chunks for a fast thread (a GPU).
+ */
 export interface Piece {
   readonly chunk: bigint;
   readonly from: bigint;
@@ -66,19 +69,39 @@ export class PieceSchedule {
   /**
    * The next piece to search, now marked out: the lowest handed-back piece, else
    * the next fresh chunk; null when nothing is left to hand out (for now: pieces
-   * still out may be handed back).
+   * still out may be handed back). With `chunks` above 1 the piece runs on over
+   * up to that many chunks (fresh ones, or a handed-back piece that long); a
+   * longer handed-back piece is cut at a chunk boundary and its rest waits.
    */
-  take(): Piece | null {
+  take(chunks = 1): Piece | null {
+    if (!Number.isSafeInteger(chunks) || chunks < 1) throw new RangeError(`chunks must be a positive integer, got ${chunks}`);
+    const span = BigInt(chunks);
     this.#returned = this.#returned.filter((p) => this.#wanted(p.chunk));
     let piece = this.#returned.shift() ?? null;
-    if (piece === null) {
+    if (piece !== null) {
+      const end = (piece.chunk + span) * this.chunkSize;
+      if (end < piece.to) {
+        this.#returned.unshift({ chunk: piece.chunk + span, from: end, to: piece.to });
+        piece = { chunk: piece.chunk, from: piece.from, to: end };
+      }
+    } else {
       if (this.#next >= this.chunkCount || !this.#wanted(this.#next)) return null;
+      // Only wanted chunks: none above the best hit's.
+      let last = this.#next + span - 1n;
+      if (last >= this.chunkCount) last = this.chunkCount - 1n;
+      if (this.#bestChunk !== null && last > this.#bestChunk) last = this.#bestChunk;
       const from = this.#next * this.chunkSize;
-      const to = from + this.chunkSize < this.count ? from + this.chunkSize : this.count;
-      piece = { chunk: this.#next++, from, to };
+      const to = (last + 1n) * this.chunkSize < this.count ? (last + 1n) * this.chunkSize : this.count;
+      piece = { chunk: this.#next, from, to };
+      this.#next = last + 1n;
     }
     this.#out.add(piece);
     return piece;
+  }
+
+  /** The chunk holding a nonce offset. */
+  #chunkOf(offset: bigint): bigint {
+    return offset / this.chunkSize;
   }
 
   /**
@@ -96,13 +119,16 @@ export class PieceSchedule {
     }
     this.#out.delete(piece);
     if (report.hit !== null) {
-      if (this.#bestChunk !== null && piece.chunk >= this.#bestChunk) return false;
-      this.#bestChunk = piece.chunk;
+      // The hit's own chunk, not the piece's first: a piece may span several.
+      const chunk = this.#chunkOf(report.hit);
+      if (this.#bestChunk !== null && chunk >= this.#bestChunk) return false;
+      this.#bestChunk = chunk;
       this.#hit = report.hit;
       return true;
     }
-    if (report.searched < size && this.#wanted(piece.chunk)) {
-      const rest = { chunk: piece.chunk, from: piece.from + report.searched, to: piece.to };
+    const from = piece.from + report.searched;
+    if (report.searched < size && this.#wanted(this.#chunkOf(from))) {
+      const rest = { chunk: this.#chunkOf(from), from, to: piece.to };
       const at = this.#returned.findIndex((p) => p.chunk > rest.chunk);
       this.#returned.splice(at < 0 ? this.#returned.length : at, 0, rest);
     }

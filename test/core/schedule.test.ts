@@ -111,13 +111,40 @@ describe('PieceSchedule', () => {
     expect([s.finished, s.hit, s.watermark()]).toEqual([true, 13n, 13n]);
   });
 
+  it('hands a fast thread several chunks as one piece, cuts a long rest at a chunk boundary, and ranks a hit by its own chunk', () => {
+    const s = new PieceSchedule(100n, 10n);
+    const wide = s.take(3)!;
+    expect(span(wide)).toEqual([0n, 0n, 30n]);
+    expect(span(s.take())).toEqual([3n, 30n, 40n]);
+    // Handed back after 4 nonces: its rest goes out whole to a fast thread, cut to one chunk for another.
+    s.settle(wide, { hit: null, searched: 4n });
+    expect(s.waiting.map(span)).toEqual([[0n, 4n, 30n]]);
+    const one = s.take()!;
+    expect(span(one)).toEqual([0n, 4n, 10n]);
+    expect(s.waiting.map(span)).toEqual([[1n, 10n, 30n]]);
+    const rest = s.take(5)!;
+    expect(span(rest)).toEqual([1n, 10n, 30n]);
+    // A hit in the piece's third chunk makes that chunk the best, not the piece's first.
+    expect(s.settle(rest, { hit: 25n, searched: 16n })).toBe(true);
+    expect(s.bestChunk).toBe(2n);
+    expect(s.take(4)).toBeNull();
+    // A wide take stops at the best hit's chunk.
+    const t = new PieceSchedule(100n, 10n);
+    const [a, b] = [t.take()!, t.take()!];
+    t.settle(b, { hit: 15n, searched: 6n });
+    t.settle(a, { hit: null, searched: 3n });
+    expect(span(t.take(4))).toEqual([0n, 3n, 10n]);
+    expect(() => t.take(0)).toThrow(RangeError);
+  });
+
   it('finds the lowest hit of the range under any interleaving of threads that yield at random points', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 400 }),
         fc.integer({ min: 1, max: 40 }),
         fc.uniqueArray(fc.integer({ min: 0, max: 399 }), { maxLength: 6 }),
-        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.boolean()), { minLength: 1, maxLength: 400 }),
+        // Each move's last value is how many chunks a take asks for: threads of mixed speed.
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.boolean(), fc.integer({ min: 1, max: 4 })), { minLength: 1, maxLength: 400 }),
         (count, chunkSize, hitList, moves) => {
           const hits = hitList.filter((h) => h < count).sort((x, y) => x - y);
           const s = new PieceSchedule(BigInt(count), BigInt(chunkSize));
@@ -125,9 +152,9 @@ describe('PieceSchedule', () => {
           const searched = new Uint8Array(count);
           let step = 0;
           // Each move: take a piece (when threads are free) or settle one out, searching a random prefix.
-          const move = (pick: number, share: number, take: boolean): void => {
+          const move = (pick: number, share: number, take: boolean, chunks: number): void => {
             if (take && out.length < 4) {
-              const p = s.take();
+              const p = s.take(chunks);
               if (p !== null) out.push(p);
               return;
             }
@@ -140,7 +167,7 @@ describe('PieceSchedule', () => {
             for (let i = 0; i < n; i++) searched[Number(p.from) + i]! += 1;
             s.settle(p, { hit: hit === undefined ? null : BigInt(hit), searched: BigInt(n) });
           };
-          for (const [pick, share, take] of moves) move(pick, share, take);
+          for (const [pick, share, take, chunks] of moves) move(pick, share, take, chunks);
           // Then drain: every piece runs to its end.
           while (!s.finished && step++ < 10_000) {
             const p = out.pop() ?? s.take();
