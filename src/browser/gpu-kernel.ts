@@ -21,6 +21,12 @@ export const GPU_WORKGROUP = 64;
 /** Workgroups per dispatch dimension that every WebGPU device allows. */
 const MAX_GROUPS_PER_DIMENSION = 65_535;
 
+/** Most nonces one {@link GpuKernel.submit} takes: a 2-D grid of workgroups every device allows. */
+export const GPU_MAX_DISPATCH = MAX_GROUPS_PER_DIMENSION * GPU_WORKGROUP * 16;
+
+/** Dispatches {@link GpuKernel.submit} lets be in flight at once: one computing while the last is read back. */
+export const GPU_IN_FLIGHT = 2;
+
 /** The WGSL source: entry points `prepare`, `search` and `digest`. */
 export const GPU_KERNEL_WGSL = /* wgsl */ `
 struct Job {
@@ -130,6 +136,8 @@ const NO_HIT = 0xffffffff;
 /** Digests per `digests` call: 32 MiB of output. */
 const MAX_DIGESTS = 1 << 20;
 const U32 = 0xffffffffn;
+/** Milliseconds a failed readback waits for the device's loss report, to name the cause. */
+const LOSS_REPORT_MS = 100;
 
 /** The kernel's three compiled entry points. */
 type Pipelines = Record<'prepare' | 'search' | 'digest', GPUComputePipeline>;
@@ -141,18 +149,37 @@ interface Segment {
   count: number;
 }
 
+/** What the page shows of the adapter a kernel runs on (from `GPUAdapter.info`). */
+export interface GpuAdapterSummary {
+  /** E.g. `nvidia`, `amd`, `intel`, `apple`; `google` for SwiftShader. Empty where the browser hides it. */
+  readonly vendor: string;
+  /** E.g. `turing`, `rdna-2`; `swiftshader` for Chromium's software adapter. */
+  readonly architecture: string;
+  /** Whether the browser says it is a fallback (software) adapter. */
+  readonly fallback: boolean;
+}
+
 /**
  * The WGSL kernel on one `GPUDevice`: set a job, then `scan` ranges for their
- * lowest hit or compute `digests` (tests). Calls must not overlap.
+ * lowest hit (or `submit` dispatches, two at a time) or compute `digests`
+ * (tests). `setJob`, `scan` and `digests` must not overlap one another.
  */
 export class GpuKernel {
+  /** The adapter the device came from, where {@link openGpuKernel} opened it. */
+  readonly adapter: GpuAdapterSummary | null;
+  /** Why the device was lost, once it is (every dispatch after that rejects with it). */
+  #lost: Error | null = null;
+  /** Resolves with that reason when the device is lost. */
+  readonly #whenLost: Promise<Error>;
   readonly #device: GPUDevice;
   readonly #pipelines: Pipelines;
   readonly #layout: GPUBindGroupLayout;
   readonly #job: GPUBuffer;
   readonly #mid: GPUBuffer;
   readonly #lowest: GPUBuffer;
-  readonly #readLowest: GPUBuffer;
+  /** One readback buffer per dispatch in flight, used in turn, with whether it is awaiting its map. */
+  readonly #reads: { buffer: GPUBuffer; busy: boolean }[];
+  #nextRead = 0;
   readonly #words = new Uint32Array(JOB_WORDS);
   #width: NonceWidth | 0 = 0;
   /** Digest buffers of the last `digests` size and their bind group, kept for the next call. */
@@ -163,8 +190,13 @@ export class GpuKernel {
   /** The bind group of `prepare` and `search`, made once rather than per dispatch. */
   readonly #group: GPUBindGroup;
 
-  private constructor(device: GPUDevice, pipelines: Pipelines, layout: GPUBindGroupLayout) {
+  private constructor(device: GPUDevice, pipelines: Pipelines, layout: GPUBindGroupLayout, adapter: GpuAdapterSummary | null) {
+    this.adapter = adapter;
     this.#device = device;
+    this.#whenLost = device.lost.then((info) => {
+      this.#lost = new Error(`the GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`);
+      return this.#lost;
+    });
     this.#pipelines = pipelines;
     this.#layout = layout;
     this.#spare = device.createBuffer({ size: 32, usage: GPUBufferUsage.STORAGE });
@@ -172,12 +204,15 @@ export class GpuKernel {
     this.#job = device.createBuffer({ size: JOB_WORDS * 4, usage });
     this.#mid = device.createBuffer({ size: 32, usage });
     this.#lowest = device.createBuffer({ size: 4, usage });
-    this.#readLowest = device.createBuffer({ size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    this.#reads = Array.from({ length: GPU_IN_FLIGHT }, () => ({
+      buffer: device.createBuffer({ size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+      busy: false,
+    }));
     this.#group = this.#bindGroup(this.#spare);
   }
 
   /** Compile the kernel on `device` (asynchronously, so a compile error rejects here). */
-  static async create(device: GPUDevice): Promise<GpuKernel> {
+  static async create(device: GPUDevice, adapter: GpuAdapterSummary | null = null): Promise<GpuKernel> {
     const module = device.createShaderModule({ code: GPU_KERNEL_WGSL });
     const storage = (type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type } });
     const layout = device.createBindGroupLayout({
@@ -191,7 +226,7 @@ export class GpuKernel {
     const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout] });
     const make = (entryPoint: string) => device.createComputePipelineAsync({ layout: pipelineLayout, compute: { module, entryPoint } });
     const [prepare, search, digest] = await Promise.all([make('prepare'), make('search'), make('digest')]);
-    return new GpuKernel(device, { prepare, search, digest }, layout);
+    return new GpuKernel(device, { prepare, search, digest }, layout, adapter);
   }
 
   /**
@@ -223,18 +258,55 @@ export class GpuKernel {
   async scan(first: bigint, count: number): Promise<ScanResult> {
     let scanned = 0;
     for (const segment of this.#segments(first, count)) {
-      this.#device.queue.writeBuffer(this.#lowest, 0, new Uint32Array([NO_HIT]));
-      const [x, y] = this.#setSegment(segment);
-      this.#run('search', x, y, this.#group, (encoder) => encoder.copyBufferToBuffer(this.#lowest, 0, this.#readLowest, 0, 4));
-      await this.#readLowest.mapAsync(GPUMapMode.READ);
-      const index = new Uint32Array(this.#readLowest.getMappedRange())[0];
-      this.#readLowest.unmap();
-      if (index !== NO_HIT) {
-        return { hit: (BigInt(segment.hi) << 32n) | BigInt(segment.lo + index), scanned: scanned + index + 1 };
-      }
+      const r = await this.#search(segment);
+      if (r.hit !== null) return { hit: r.hit, scanned: scanned + r.scanned };
       scanned += segment.count;
     }
     return { hit: null, scanned };
+  }
+
+  /**
+   * Queue one dispatch over `[first, first + count)` and resolve to its lowest hit,
+   * like {@link GpuKernel.scan}. Up to {@link GPU_IN_FLIGHT} may be in flight, so
+   * the next dispatch computes while the last one is read back; they run in the
+   * order submitted.
+   * @throws RangeError when the range crosses a 2^32 boundary (the upper word is
+   * fixed per dispatch), exceeds {@link GPU_MAX_DISPATCH} or the nonce space, or is
+   * empty; Error with {@link GPU_IN_FLIGHT} dispatches already in flight.
+   */
+  submit(first: bigint, count: number): Promise<ScanResult> {
+    const segments = this.#segments(first, count);
+    if (segments.length !== 1 || segments[0].count !== count) {
+      throw new RangeError(`one dispatch takes 1 to ${GPU_MAX_DISPATCH} nonces under one upper word, got ${count} from ${first}`);
+    }
+    return this.#search(segments[0]);
+  }
+
+  /** Dispatch `search` over one segment and read its lowest hit back. */
+  #search(segment: Segment): Promise<ScanResult> {
+    if (this.#lost) return Promise.reject(this.#lost);
+    const read = this.#reads[this.#nextRead];
+    if (read.busy) throw new Error(`at most ${GPU_IN_FLIGHT} dispatches may be in flight`);
+    read.busy = true;
+    this.#nextRead = (this.#nextRead + 1) % this.#reads.length;
+    // Queue writes and submissions run in order, so the next dispatch may reset `lowest` and the parameters at once.
+    this.#device.queue.writeBuffer(this.#lowest, 0, new Uint32Array([NO_HIT]));
+    const [x, y] = this.#setSegment(segment);
+    this.#run('search', x, y, this.#group, (encoder) => encoder.copyBufferToBuffer(this.#lowest, 0, read.buffer, 0, 4));
+    return read.buffer.mapAsync(GPUMapMode.READ).then(
+      () => {
+        const index = new Uint32Array(read.buffer.getMappedRange())[0];
+        read.buffer.unmap();
+        read.busy = false;
+        if (index === NO_HIT) return { hit: null, scanned: segment.count };
+        return { hit: (BigInt(segment.hi) << 32n) | BigInt(segment.lo + index), scanned: index + 1 };
+      },
+      async (err: unknown) => {
+        read.busy = false;
+        // A lost device fails pending maps before it reports the loss: give the reason a moment to arrive.
+        throw await Promise.race([this.#whenLost, new Promise<unknown>((resolve) => setTimeout(resolve, LOSS_REPORT_MS, err))]);
+      },
+    );
   }
 
   /**
@@ -264,7 +336,7 @@ export class GpuKernel {
 
   /** Free the kernel's buffers (the device stays the caller's). */
   destroy(): void {
-    for (const b of [this.#job, this.#mid, this.#lowest, this.#readLowest, this.#spare, this.#digestBuffers?.out, this.#digestBuffers?.read]) b?.destroy();
+    for (const b of [this.#job, this.#mid, this.#lowest, ...this.#reads.map((r) => r.buffer), this.#spare, this.#digestBuffers?.out, this.#digestBuffers?.read]) b?.destroy();
     this.#digestBuffers = null;
   }
 
@@ -274,7 +346,7 @@ export class GpuKernel {
     const end = this.#width === 8 ? 1n << 64n : 1n << 32n;
     if (typeof first !== 'bigint' || first < 0n || first >= end) throw new RangeError(`start ${first} is outside the nonce space`);
     if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`count must be a non-negative safe integer, got ${count}`);
-    const perDispatch = MAX_GROUPS_PER_DIMENSION * GPU_WORKGROUP * 16;
+    const perDispatch = GPU_MAX_DISPATCH;
     const segments: Segment[] = [];
     let at = first;
     let left = BigInt(count) < end - first ? BigInt(count) : end - first;
@@ -363,5 +435,7 @@ export async function openGpuKernel(gpu: GpuHost | undefined = (globalThis.navig
   if (!adapter) {
     throw new SupportError('no-webgpu', 'this browser has WebGPU but offers no adapter: no usable GPU, or the GPU is blocked; the wasm backend runs anywhere');
   }
-  return GpuKernel.create(await adapter.requestDevice());
+  const info = adapter.info as GPUAdapterInfo | undefined; // missing before Chrome 114
+  const summary = { vendor: info?.vendor ?? '', architecture: info?.architecture ?? '', fallback: Boolean((info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter) };
+  return GpuKernel.create(await adapter.requestDevice(), summary);
 }
