@@ -2,37 +2,64 @@
  * An executor of the engine on the GPU: one piece at a time on a
  * {@link GpuKernel}, searched in dispatches sized from the measured rate so one
  * takes about {@link TARGET_DISPATCH_MS}, so that a halt (stop, pause, fewer
- * threads) is acted on within about that long. Hits are re-verified with the
- * page's WebCrypto (or the core's pure-TS SHA-256), independent of the GPU.
+ * threads) is acted on within about that long. Two dispatches are in flight at
+ * once, so the GPU computes the next while the last is read back (one under a
+ * throttle, which rests between them).
  *
- * The browser `Miner`'s `backend: 'webgpu'`. A lost device loses the piece
- * (the engine fails the job): falling back to the wasm workers is still to come.
+ * Every hit is checked with the page's WebCrypto (or the core's pure-TS
+ * SHA-256) as soon as it is read back, before the piece reports it. A hit that
+ * check refuses, a failed dispatch or a lost device ends the GPU's part: the
+ * piece is reported searched up to the last dispatch that came back clean, so
+ * the engine hands its rest out again, and `onFailure` is told (the browser
+ * Miner then goes on with the wasm workers, backend-executor.ts).
  * @module
  */
 import type { Executor, ExecutorEvents, PieceEnd, PieceOrder, RunningPiece } from '../core/engine.ts';
 import type { HitCheck } from '../core/job-api.ts';
+import type { ScanResult } from '../core/kernel.ts';
 import { Rest, restAfter } from '../core/piece-run.ts';
-import type { MineRequest } from '../core/protocol.ts';
-import { checkHit } from '../core/verify.ts';
-import type { GpuKernel } from './gpu-kernel.ts';
+import { nonceToHex, type MineRequest } from '../core/protocol.ts';
+import { checkHit, digestBelowBound, powMessage } from '../core/verify.ts';
+import { GPU_IN_FLIGHT, GPU_MAX_DISPATCH, type GpuKernel } from './gpu-kernel.ts';
 import { hostSha256 } from './sha256.ts';
 
 /** Milliseconds one dispatch should take: short enough for a prompt halt, long enough to keep the GPU busy. */
 export const TARGET_DISPATCH_MS = 60;
 /** Nonces in the first dispatch, before any rate is known (a few ms on a real GPU, tens on a software one). */
 export const FIRST_DISPATCH = 4096;
+/** Dispatches' worth of nonces asked for per piece, so a fast GPU is not held up by the engine's round trip per piece. */
+export const DISPATCHES_PER_PIECE = 16;
 const MIN_DISPATCH = 1024;
-const MAX_DISPATCH = 1 << 26;
+const MAX_DISPATCH = Math.min(1 << 26, GPU_MAX_DISPATCH);
 
 /** Options of {@link GpuExecutor}. */
 export interface GpuExecutorOptions {
   /** Nonces in the first dispatch (default {@link FIRST_DISPATCH}). */
   firstDispatch?: number;
+  /**
+   * Told when the GPU fails mid-piece (a lost device, a failed dispatch, a hit
+   * the host's SHA-256 refuses); the piece is then reported searched up to its
+   * last clean dispatch and this executor takes no more pieces. Without it the
+   * piece is lost, and the engine fails its job.
+   */
+  onFailure?(err: Error): void;
+  /** Told after every dispatch, with its nonces and the milliseconds it took (for calibration). */
+  onDispatch?(nonces: number, ms: number): void;
+}
+
+/** A dispatch in flight. */
+interface Flight {
+  readonly n: number;
+  /** Whether it was of the full dispatch size (not cut at a piece's end), so its time can size the next. */
+  readonly full: boolean;
+  readonly sent: number;
+  readonly result: Promise<ScanResult>;
 }
 
 /** The GPU as one thread of the engine. */
 export class GpuExecutor implements Executor {
   readonly #events: ExecutorEvents;
+  readonly #options: GpuExecutorOptions;
   /** The kernel once its device is open and it is compiled. */
   #kernel: GpuKernel | null = null;
   #dispatch: number;
@@ -42,6 +69,8 @@ export class GpuExecutor implements Executor {
   #closed = false;
   /** Why the kernel could not be opened: every job that wants work fails with it. */
   #failure: { err: unknown } | null = null;
+  /** Why the GPU stopped mid-piece: it takes no more pieces. */
+  #failed: Error | null = null;
 
   /**
    * @param kernel - the kernel, or its promise (opening a device is asynchronous): no piece
@@ -49,6 +78,7 @@ export class GpuExecutor implements Executor {
    */
   constructor(events: ExecutorEvents, kernel: GpuKernel | Promise<GpuKernel>, options: GpuExecutorOptions = {}) {
     this.#events = events;
+    this.#options = options;
     this.#dispatch = options.firstDispatch ?? FIRST_DISPATCH;
     Promise.resolve(kernel).then(
       (k) => {
@@ -68,12 +98,22 @@ export class GpuExecutor implements Executor {
     return this.#dispatch;
   }
 
+  /** Why the GPU stopped mid-piece (see `onFailure`), or null. */
+  get failed(): Error | null {
+    return this.#failed;
+  }
+
   /** One piece at a time, whatever the thread count: the GPU is one device. */
   room(wanted: number, busy: number, idle: boolean): number {
     const failure = this.#failure;
     // A job that arrives after the device failed to open fails the same way, at once.
     if (failure && !idle && !this.#closed) queueMicrotask(() => this.#events.broken(failure.err));
-    return idle || this.#closed || this.#kernel === null || this.#running !== null || wanted <= busy ? 0 : 1;
+    const usable = !this.#closed && this.#kernel !== null && this.#failed === null;
+    return idle || !usable || this.#running !== null || wanted <= busy ? 0 : 1;
+  }
+
+  pieceNonces(): number {
+    return this.#dispatch * DISPATCHES_PER_PIECE;
   }
 
   run(order: PieceOrder, end: PieceEnd): RunningPiece {
@@ -87,6 +127,7 @@ export class GpuExecutor implements Executor {
       rest.wake();
     };
     this.#halt = halt;
+    const flights: Flight[] = [];
     const search = async (): Promise<void> => {
       if (order.jobId !== this.#jobId) {
         this.#jobId = null; // a setJob that throws leaves no job to trust
@@ -94,24 +135,43 @@ export class GpuExecutor implements Executor {
         this.#jobId = order.jobId;
       }
       const count = Number(order.count);
-      while (searched < count && !halted) {
-        const n = Math.min(count - searched, this.#dispatch);
-        const t0 = performance.now();
-        const r = await kernel.scan(order.first + BigInt(searched), n);
-        const ms = performance.now() - t0;
-        if (n === this.#dispatch) this.#resize(n, ms);
+      const depth = order.duty < 100 ? 1 : GPU_IN_FLIGHT;
+      let submitted = 0;
+      let lastBack = performance.now();
+      for (;;) {
+        while (flights.length < depth && submitted < count && !halted) {
+          const first = order.first + BigInt(submitted);
+          // The upper word of a V2 nonce is fixed per dispatch: never cross a 2^32 boundary.
+          const n = Math.min(this.#dispatch, count - submitted, 0x1_0000_0000 - Number(first & 0xffffffffn));
+          flights.push({ n, full: n === this.#dispatch, sent: performance.now(), result: kernel.submit(first, n) });
+          submitted += n;
+        }
+        const flight = flights.shift();
+        if (flight === undefined) break;
+        const r = await flight.result;
+        const back = performance.now();
+        // With two in flight, a dispatch starts when it is sent or when the one before it came back, whichever is later.
+        const ms = back - Math.max(flight.sent, lastBack);
+        lastBack = back;
+        if (flight.full) this.#resize(flight.n, ms);
+        this.#options.onDispatch?.(flight.n, ms);
         if (r.hit !== null) {
+          await Promise.allSettled(flights.splice(0).map((f) => f.result)); // above the hit: not needed
+          await this.#confirm(order, r.hit);
           searched += r.scanned;
           end.done({ hit: r.hit, searched });
           return;
         }
-        searched += n;
+        searched += flight.n;
         const restMs = restAfter(ms, order.duty);
         if (restMs > 0 && !halted) await rest.sleep(restMs);
       }
       end.done({ hit: null, searched });
     };
-    this.#running = search().catch((err: unknown) => end.lost(err)).finally(() => {
+    this.#running = search().catch(async (err: unknown) => {
+      await Promise.allSettled(flights.map((f) => f.result));
+      this.#fail(err, end, searched);
+    }).finally(() => {
       this.#running = null;
       this.#halt = null;
       if (!this.#closed) this.#events.capacity();
@@ -130,6 +190,29 @@ export class GpuExecutor implements Executor {
     await this.#running;
     this.#kernel?.destroy();
     this.#kernel = null;
+  }
+
+  /**
+   * Check a GPU hit against the piece's bound with the host's SHA-256, before
+   * the engine sees it.
+   * @throws Error when it is not a hit: the GPU cannot be trusted.
+   */
+  async #confirm(order: PieceOrder, nonce: bigint): Promise<void> {
+    const sha = hostSha256();
+    const digest = await sha.digest(await sha.digest(powMessage(order.preimage, nonce, order.nonceWidth)));
+    if (!digestBelowBound(digest, order.bound)) {
+      throw new Error(`the GPU reported nonce ${nonceToHex(nonce, order.nonceWidth)} as a hit but ${sha.name} SHA-256 refuses it, so the GPU is no longer trusted`);
+    }
+  }
+
+  /** The GPU failed mid-piece: report the piece up to its last clean dispatch and take no more. */
+  #fail(err: unknown, end: PieceEnd, searched: number): void {
+    const error = err instanceof Error ? err : new Error(String(err));
+    const onFailure = this.#options.onFailure;
+    if (onFailure === undefined || this.#closed) return end.lost(error);
+    this.#failed = error;
+    onFailure(error);
+    end.done({ hit: null, searched });
   }
 
   /** Scale the dispatch toward {@link TARGET_DISPATCH_MS}, at most doubling or halving at a time (a first dispatch includes warm-up). */

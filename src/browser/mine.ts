@@ -6,7 +6,7 @@
  */
 import { parseRequest } from '../core/protocol.ts';
 import type { JobOptions, MineResponse } from '../core/job-api.ts';
-import { Miner, type Backend } from './miner.ts';
+import { Miner, type BackendChoice } from './miner.ts';
 
 /** Options of {@link mine}: a job's options plus its thread count, throttle and worker script. */
 export interface MineOptions extends JobOptions {
@@ -16,8 +16,8 @@ export interface MineOptions extends JobOptions {
   throttle?: number;
   /** The worker script (default: worker.js beside this bundle). */
   workerUrl?: URL | string;
-  /** What hashes: `wasm` (default) or `webgpu` (see {@link Miner}). */
-  backend?: Backend;
+  /** What hashes: `wasm` (default), `webgpu` or `auto` (see {@link Miner}). */
+  backend?: BackendChoice;
 }
 
 /**

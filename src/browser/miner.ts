@@ -5,35 +5,41 @@
  * On a cross-origin isolated page the workers are halted and followed through
  * shared memory; elsewhere by messages (see executor.ts). Every hit is
  * re-verified in a worker before a job resolves: the main thread never hashes.
- * With `backend: 'webgpu'` the GPU hashes instead (gpu-executor.ts), and its
- * hits are re-verified with WebCrypto from the page.
+ * With `backend: 'webgpu'` the GPU hashes instead (gpu-executor.ts), with the
+ * workers to fall back on, and with `'auto'` the faster of the two after a
+ * short calibration (backend-executor.ts); GPU hits are re-verified with
+ * WebCrypto from the page.
  * @module
  */
 import { kernelBinaries } from '../core/binaries.ts';
-import { Engine } from '../core/engine.ts';
+import { Engine, type ExecutorEvents } from '../core/engine.ts';
 import { chooseBuild, type KernelBuild } from '../core/kernel.ts';
 import { SupportError } from './errors.ts';
+import { BackendExecutor, type Backend, type BackendChoice, type BackendStatus } from './backend-executor.ts';
 import { WorkerExecutor, type SchedulingMode } from './executor.ts';
-import { GpuExecutor } from './gpu-executor.ts';
 import { openGpuKernel } from './gpu-kernel.ts';
 import { sharedMemorySupport } from './shared-memory.ts';
 import { compileKernel, noWasm } from './kernel-module.ts';
 
-/** What hashes: the wasm kernel on Web Workers, or the WGSL kernel on the GPU through WebGPU. */
-export type Backend = 'wasm' | 'webgpu';
+export type { Backend, BackendChoice, BackendStatus };
 
 /** The backends {@link Miner} accepts. */
-export const BACKENDS: readonly Backend[] = ['wasm', 'webgpu'];
+export const BACKENDS: readonly BackendChoice[] = ['auto', 'wasm', 'webgpu'];
 
 /** Options of {@link Miner}. */
 export interface MinerOptions {
   /**
    * What hashes (default `wasm`). `webgpu` runs the WGSL kernel on the browser's
    * GPU adapter, one piece at a time whatever `threads` says; jobs reject with a
-   * SupportError (`no-webgpu`) where there is no adapter. Hits are re-verified
-   * with WebCrypto either way.
+   * SupportError (`no-webgpu`) where there is no adapter, and where the GPU
+   * fails mid-job the wasm workers go on from where it stopped. `auto` uses the
+   * GPU where an adapter exists and a short calibration on the first job's
+   * nonces shows it faster than the workers, else the workers. Hits are
+   * re-verified with WebCrypto either way.
    */
-  backend?: Backend;
+  backend?: BackendChoice;
+  /** Told when the backend's status changes: `auto`'s calibration ends, or the GPU fails and the workers take over. */
+  onBackendChange?: (status: BackendStatus) => void;
   /** Workers hashing at once, over all jobs (default: `navigator.hardwareConcurrency`). */
   threads?: number;
   /** The worker script (default: worker.js beside this bundle, `new URL('./worker.js', import.meta.url)`). */
@@ -70,8 +76,8 @@ export interface MinerOptions {
 export class Miner extends Engine {
   /** How pieces reach the workers: `shared` memory or `messages` (the wasm backend's path). */
   readonly mode: SchedulingMode;
-  /** What hashes: `wasm` workers or the `webgpu` adapter. */
-  readonly backend: Backend;
+  /** The GPU side, for `webgpu` and `auto`. */
+  readonly #gpu: BackendExecutor | null = null;
 
   /**
    * @throws RangeError for a bad thread count, throttle, chunk size, batch or backend; SupportError
@@ -94,17 +100,32 @@ export class Miner extends Engine {
     const engineOptions = {
       threads: options.threads ?? (globalThis.navigator?.hardwareConcurrency || 1), chunkSize: options.chunkSize, batch: options.batch, throttle: options.throttle,
     };
-    if (backend === 'webgpu') {
-      // The device opens asynchronously; no piece runs before it, and a missing adapter fails the jobs.
-      super(build, engineOptions, (events) => new GpuExecutor(events, openGpuKernel()));
-    } else {
+    const url = options.workerUrl ?? new URL('./worker.js', import.meta.url);
+    const workers = (events: ExecutorEvents): WorkerExecutor => {
       // Compiled once, asynchronously (the main thread may not compile large modules synchronously); workers share it.
       const module = compileKernel(build);
       module.catch(() => {}); // reported through the workers that wait for it
-      const url = options.workerUrl ?? new URL('./worker.js', import.meta.url);
-      super(build, engineOptions, (events) => new WorkerExecutor(events, { url, build, module, bytes: kernelBinaries[build], mode }));
+      return new WorkerExecutor(events, { url, build, module, bytes: kernelBinaries[build], mode });
+    };
+    let gpu: BackendExecutor | null = null;
+    if (backend === 'wasm') {
+      super(build, engineOptions, workers);
+    } else {
+      // The device opens asynchronously; no piece runs on it before, and the workers are made only where needed.
+      const onChange = options.onBackendChange;
+      super(build, engineOptions, (events) => (gpu = new BackendExecutor(events, backend, openGpuKernel(), workers, onChange)));
     }
     this.mode = mode;
-    this.backend = backend;
+    this.#gpu = gpu;
+  }
+
+  /** What hashes now: `webgpu` or `wasm` (the workers, also after the GPU failed or lost `auto`'s calibration). */
+  get backend(): Backend {
+    return this.#gpu?.status.active ?? 'wasm';
+  }
+
+  /** What was asked for, what hashes, the adapter, `auto`'s measured rates, and why the GPU is not used where it is not. */
+  get backendStatus(): BackendStatus {
+    return this.#gpu?.status ?? { choice: 'wasm', active: 'wasm', calibrating: false, adapter: null, rates: { webgpu: null, wasm: null }, gpuProblem: null };
   }
 }

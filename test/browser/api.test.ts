@@ -34,8 +34,8 @@ describe('browser library API', () => {
     expect(Object.keys(browserLib).filter((k) => !BROWSER_ONLY.includes(k)).sort()).toEqual(fromNode.sort());
   });
 
-  it('gives the Miner the Node Miner\'s public members', () => {
-    expect(members(browserLib.Miner.prototype)).toEqual(members(nodeLib.Miner.prototype));
+  it('gives the Miner the Node Miner\'s public members, plus what hashes (backend, backendStatus)', () => {
+    expect(members(browserLib.Miner.prototype)).toEqual([...members(nodeLib.Miner.prototype), 'backend', 'backendStatus'].sort());
     expect(browserLib.abortError()).toMatchObject({ name: 'AbortError', message: nodeLib.abortError().message });
   });
 });

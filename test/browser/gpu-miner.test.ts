@@ -106,6 +106,105 @@ describe.skipIf(!hasEngine('chromium'))('the browser library with backend webgpu
     expect([r.name, r.problem]).toEqual(['SupportError', 'no-webgpu']);
     expect(r.message).toMatch(/WebGPU/);
     expect(r.later).toEqual(['SupportError', 'SupportError']);
-    expect(r.bad).toBe('backend must be one of wasm, webgpu, got "cuda"');
+    expect(r.bad).toBe('backend must be one of auto, wasm, webgpu, got "cuda"');
   });
+
+  it('auto without an adapter mines on the workers at once, and says why', async () => {
+    const v = vector('gen-w4-506');
+    const r = await plainPage.evaluate(async ({ req, start }) => {
+      const { dmint } = globalThis as unknown as Globals;
+      const miner = new dmint.Miner({ backend: 'auto', threads: 2 });
+      try {
+        const answer = await miner.mine(req, { start, count: 200_001 });
+        return { answer, status: miner.backendStatus };
+      } finally {
+        await miner.close();
+      }
+    }, { req: request('gen-w4-506'), start: v.nonce_int_le - 200_000 });
+    expect(r.answer).toMatchObject({ nonce_hex: v.nonce_hex });
+    expect(r.status).toMatchObject({ choice: 'auto', active: 'wasm', calibrating: false, adapter: null, rates: { webgpu: null, wasm: null } });
+    expect(r.status.gpuProblem).toMatch(/adapter|WebGPU/);
+  });
+
+  it('auto on the software adapter measures both and keeps the workers, which are faster, with the right answer', async (ctx) => {
+    if (adapter === null) ctx.skip();
+    const v = vector('pxd-mainnet-mint-c9fdcd34');
+    const count = 4_000_001;
+    const r = await gpuPage.evaluate(async ({ req, start, count }) => {
+      const { dmint } = globalThis as unknown as Globals;
+      const changes: unknown[] = [];
+      const miner = new dmint.Miner({ backend: 'auto', threads: 2, onBackendChange: (s) => changes.push(s) });
+      try {
+        const answer = await miner.mine(req, { start, count });
+        return { answer, status: miner.backendStatus, backend: miner.backend, changes };
+      } finally {
+        await miner.close();
+      }
+    }, { req: request('pxd-mainnet-mint-c9fdcd34'), start: v.nonce_int_le - (count - 1), count });
+    console.info(`auto on ${r.status.adapter?.vendor}/${r.status.adapter?.architecture}: GPU ${(r.status.rates.webgpu! / 1e6).toFixed(2)} Mh/s, workers ${(r.status.rates.wasm! / 1e6).toFixed(2)} Mh/s`);
+    expect(r.answer).toMatchObject({ nonce_hex: v.nonce_hex });
+    expect((r.answer as { attempts: number }).attempts).toBeGreaterThanOrEqual(count);
+    expect(r.status).toMatchObject({ choice: 'auto', active: 'wasm', calibrating: false, gpuProblem: null, adapter: { architecture: 'swiftshader' } });
+    expect(r.status.rates.webgpu).toBeGreaterThan(0);
+    expect(r.status.rates.wasm).toBeGreaterThan(r.status.rates.webgpu!);
+    expect(r.backend).toBe('wasm');
+    // The device opened, the GPU's rate was measured, the workers' rate was and they kept on.
+    expect((r.changes as { active: string; calibrating: boolean }[]).map((c) => [c.active, c.calibrating])).toEqual([['webgpu', true], ['wasm', true], ['wasm', false]]);
+  });
+
+  // The GPU fails mid-job in two ways a page can force: the device is destroyed (as a lost
+  // device), or every dispatch reads back index 0 as a hit (a GPU that lies). Either way the
+  // workers go on from the GPU's last clean dispatch: the same lowest hit, and no nonce
+  // below it searched twice (attempts stay within two chunks of the window).
+  for (const fault of ['device lost', 'wrong hit'] as const) {
+    it(`a ${fault} mid-job: the workers go on from where the GPU stopped, with the lowest hit and nothing searched twice`, async (ctx) => {
+      if (adapter === null) ctx.skip();
+      const v = vector('gen-w8-1282');
+      const count = 1_500_001;
+      const chunk = 16_384;
+      const r = await gpuPage.evaluate(async ({ req, start, count, chunk, fault }) => {
+        const { dmint, testing } = globalThis as unknown as Globals;
+        const devices: GPUDevice[] = [];
+        const adapterProto = (globalThis as unknown as { GPUAdapter: { prototype: GPUAdapter } }).GPUAdapter.prototype;
+        const bufferProto = (globalThis as unknown as { GPUBuffer: { prototype: GPUBuffer } }).GPUBuffer.prototype;
+        const requestDevice = adapterProto.requestDevice;
+        const getMappedRange = bufferProto.getMappedRange;
+        adapterProto.requestDevice = async function (this: GPUAdapter, ...args) {
+          const d = await requestDevice.apply(this, args);
+          devices.push(d);
+          return d;
+        };
+        let lying = false;
+        bufferProto.getMappedRange = function (this: GPUBuffer, ...args) {
+          const range = getMappedRange.apply(this, args);
+          if (lying && range.byteLength === 4) new Uint32Array(range)[0] = 0;
+          return range;
+        };
+        const changes: { active: string; gpuProblem: string | null }[] = [];
+        const miner = new dmint.Miner({ backend: 'webgpu', threads: 2, chunkSize: BigInt(chunk), onBackendChange: (s) => changes.push(s) });
+        try {
+          const running = miner.mine(req, { start, count });
+          await testing.sleep(1000);
+          const before = miner.backend;
+          if (fault === 'device lost') devices[0]!.destroy();
+          else lying = true;
+          const answer = await running;
+          return { answer, before, after: miner.backend, changes };
+        } finally {
+          adapterProto.requestDevice = requestDevice;
+          bufferProto.getMappedRange = getMappedRange;
+          await miner.close();
+        }
+      }, { req: request('gen-w8-1282'), start: v.nonce_int_le - (count - 1), count, chunk, fault });
+      expect(r.before).toBe('webgpu');
+      expect(r.answer).toMatchObject({ nonce_hex: v.nonce_hex });
+      const attempts = (r.answer as { attempts: number }).attempts;
+      expect(attempts).toBeGreaterThanOrEqual(count);
+      expect(attempts).toBeLessThan(count + 2 * chunk);
+      expect(r.after).toBe('wasm');
+      // The device opened, then the GPU failed: told once each.
+      expect(r.changes.map((c) => c.active)).toEqual(['webgpu', 'wasm']);
+      expect(r.changes[1]!.gpuProblem).toMatch(fault === 'device lost' ? /lost/ : /refuses/);
+    });
+  }
 });
