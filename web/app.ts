@@ -5,8 +5,9 @@
  * independent check of every hit.
  *
  * For tests and users alike, `document.body.dataset.state` is `idle`,
- * `mining`, `paused`, `stopped`, `found`, `exhausted` or `error`, and `<output
- * id="result">` holds exactly the response line the CLI would print.
+ * `mining`, `paused`, `stopped`, `found`, `exhausted` or `error`,
+ * `document.body.dataset.backend` says what hashes (`webgpu` or `wasm`), and
+ * `<output id="result">` holds exactly the response line the CLI would print.
  * @module
  */
 import { estimate } from '../src/core/estimate.ts';
@@ -14,7 +15,8 @@ import type { HitCheck, MineProgress, MineResponse } from '../src/core/job-api.t
 import { formatExhausted, formatHit, nonceToHex, type MineRequest } from '../src/core/protocol.ts';
 import { SupportError } from '../src/browser/errors.ts';
 import { pickBuild } from '../src/browser/kernel-module.ts';
-import { Miner } from '../src/browser/miner.ts';
+import { Miner, type BackendChoice, type BackendStatus } from '../src/browser/miner.ts';
+import { BackendControl, describeAdapter, describeBackend } from './backend-control.ts';
 import { sharedMemorySupport } from '../src/browser/shared-memory.ts';
 import { ActivityLog } from './activity-log.ts';
 import { RateChart } from './chart.ts';
@@ -50,6 +52,8 @@ const ui = {
   rangeError: $<HTMLParagraphElement>('range-error'),
   throttle: $<HTMLInputElement>('throttle'),
   throttleValue: $<HTMLOutputElement>('throttle-value'),
+  backend: $<HTMLSelectElement>('backend'),
+  useCpuBtn: $<HTMLButtonElement>('use-cpu-btn'),
   pauseHidden: $<HTMLInputElement>('pause-hidden'),
   pauseBattery: $<HTMLInputElement>('pause-battery'),
   batteryNote: $<HTMLParagraphElement>('battery-note'),
@@ -79,6 +83,7 @@ const showHistory = (results: readonly SavedResult[]) => renderHistory(history, 
 const env: EnvironmentCard = {
   build: $('env-build'), mode: $('env-mode'), workers: $('env-workers'), verify: $('env-verify'), cores: $('env-cores'),
 };
+const envBackend = $<HTMLElement>('env-backend');
 
 const chart = new RateChart($<SVGSVGElement>('chart'));
 const outlook = new OutlookView({ difficulty: $('difficulty'), odds: $('odds'), etaLabel: $('eta-label'), eta: $('eta') });
@@ -133,6 +138,7 @@ function setState(state: PageState): void {
   ui.pauseBtn.disabled = !active;
   ui.pauseBtn.textContent = state === 'paused' ? 'Resume' : 'Pause';
   ui.demo.disabled = active;
+  ui.backend.disabled = active; // a new choice makes a new Miner: between jobs only
   ui.request.readOnly = active;
   // The thread count stays editable: a change applies to the running job.
   for (const input of [ui.start, ui.count]) input.readOnly = active;
@@ -159,6 +165,13 @@ function fail(err: unknown): void {
   say(line, 'error');
   log.add(`Error: ${line}`, 'error');
   setState('error');
+}
+
+/** What will hash a job started now, in words. */
+function hashers(m: Miner, threads: number): string {
+  const status = m.backendStatus;
+  if (status.choice === 'wasm' || (status.choice === 'auto' && !status.calibrating)) return m.backend === 'webgpu' ? 'the GPU' : workers(threads);
+  return status.choice === 'webgpu' ? 'the GPU' : `the GPU or ${workers(threads)}, whichever measures faster`;
 }
 
 function workers(n: number): string {
@@ -193,6 +206,10 @@ function applyLink(link: LinkParams): void {
   if (link.threads !== undefined) ui.threads.value = link.threads;
   if (link.start !== undefined) ui.start.value = link.start;
   if (link.count !== undefined) ui.count.value = link.count;
+  if (link.backend !== undefined && link.backend !== backend.choice) {
+    backend.set(link.backend, false); // for this visit: a link does not change what the browser remembers
+    useBackend(link.backend);
+  }
   checkFormNow();
 }
 
@@ -215,7 +232,10 @@ function currentLink(): string {
   try {
     job = JSON.stringify(JSON.parse(job)); // compact when it is JSON; sent as typed otherwise
   } catch { /* keep the text */ }
-  const hash = buildLink({ job, threads: ui.threads.value.trim(), start: ui.start.value.trim(), count: ui.count.value.trim() });
+  const hash = buildLink({
+    job, threads: ui.threads.value.trim(), start: ui.start.value.trim(), count: ui.count.value.trim(),
+    backend: backend.choice === 'auto' ? undefined : backend.choice,
+  });
   return location.href.split('#')[0] + hash;
 }
 
@@ -244,9 +264,13 @@ function resetLive(): void {
 }
 
 function miningMessage(m: Miner, r: Running): string {
+  const range = `nonces ${formatCount(r.start)} to ${formatCount(r.start + r.count - 1n)}. Leaving the page stops it.`;
+  const status = m.backendStatus;
+  if (status.calibrating) return `Measuring ${describeAdapter(status)} against ${workers(m.threads)}, then mining on the faster, ${range}`;
+  if (m.backend === 'webgpu') return `Mining on ${describeAdapter(status)} through WebGPU, ${range}`;
   const kernel = m.build === 'simd' ? 'SIMD' : 'scalar';
   const scheduling = m.mode === 'shared' ? 'shared-memory' : 'message';
-  return `Mining on ${workers(m.threads)} (${kernel} kernel, ${scheduling} scheduling), nonces ${formatCount(r.start)} to ${formatCount(r.start + r.count - 1n)}. Leaving the page stops it.`;
+  return `Mining on ${workers(m.threads)} (${kernel} kernel, ${scheduling} scheduling), ${range}`;
 }
 
 function startMining(): void {
@@ -274,7 +298,7 @@ function startMining(): void {
   outlook.show(r, undefined, 'measuring…');
   ui.progressLabel.textContent = r.start === 0n && r.count === 1n << 32n ? 'V1 space searched' : r.count > 1n << 32n ? 'Attempts toward the 90 % mark' : 'Range searched';
   setState('mining');
-  log.add(`Started: nonces ${formatCount(start)} to ${formatCount(start + count - 1n)} on ${workers(threads)}, difficulty ${describeDifficulty(request).value}`);
+  log.add(`Started: nonces ${formatCount(start)} to ${formatCount(start + count - 1n)} on ${hashers(m, threads)}, difficulty ${describeDifficulty(request).value}`);
   m.mine(text, {
     start: r.start,
     count: r.count,
@@ -460,6 +484,12 @@ function ended(r: Running, err: unknown): void {
     offerResume();
     return;
   }
+  if (err instanceof SupportError && err.problem === 'no-webgpu') {
+    // Asked for the GPU where there is none: say so and offer the workers, without switching behind the user's back.
+    fail(err);
+    ui.useCpuBtn.hidden = false;
+    return;
+  }
   if (err instanceof SupportError && err.problem === 'csp') {
     // Every job would fail the same way until the policy changes and the page reloads.
     unusable = true;
@@ -494,6 +524,12 @@ function wire(): void {
   ui.pauseBtn.addEventListener('click', togglePause);
   ui.stopBtn.addEventListener('click', stopMining);
   ui.threads.addEventListener('change', applyThreads);
+  ui.useCpuBtn.addEventListener('click', () => {
+    backend.set('wasm', true);
+    useBackend('wasm');
+    setState('idle');
+    say('Hashing on the CPU\'s WebAssembly workers now: Start mines there.');
+  });
   ui.threads.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') applyThreads();
   });
@@ -565,6 +601,44 @@ function resumeInterrupted(job: InterruptedJob): void {
 /** The automatic pauses (hidden tab, battery), created once the page is wired. */
 let politeness: Politeness | undefined;
 
+/** The Hashing on select: a new choice makes a new Miner (between jobs: the select is off while one runs). */
+const backend = new BackendControl(ui.backend, (choice) => useBackend(choice));
+
+/** The kernel build the page's Miners run, chosen once at load. */
+let pageBuild: { build: ReturnType<typeof pickBuild>['build']; forcedScalar: boolean } | undefined;
+
+/** Make the page's Miner for `choice` (closing the one before), and show what it hashes on. */
+function useBackend(choice: BackendChoice, announce = true): void {
+  if (running || pageBuild === undefined) return;
+  void miner?.close();
+  ui.useCpuBtn.hidden = true;
+  const m: Miner = new Miner({
+    build: pageBuild.build, threads: DEFAULT_THREADS, throttle: throttle.percent, backend: choice,
+    onBackendChange: (status) => {
+      if (miner === m) showBackend(status); // not for a Miner the page has replaced
+    },
+  });
+  miner = m;
+  describeMiner(env, m, pageBuild.forcedScalar, sharedMemorySupport());
+  showBackend(m.backendStatus);
+  if (announce) log.add(`Hashing on: ${ui.backend.selectedOptions[0]?.textContent ?? choice}`);
+  enableStart();
+}
+
+/** What hashes, in the card and as `document.body.dataset.backend`; calibration results and GPU failures go to the log. */
+function showBackend(status: BackendStatus): void {
+  document.body.dataset.backend = status.active;
+  envBackend.textContent = describeBackend(status, formatRate);
+  const { webgpu, wasm } = status.rates;
+  if (!status.calibrating && webgpu !== null && wasm !== null && status.gpuProblem === null) {
+    log.add(`Measured ${describeAdapter(status)} at ${formatRate(webgpu)} and the workers at ${formatRate(wasm)}: hashing on ${status.active === 'webgpu' ? 'the GPU' : 'the workers'}`);
+  } else if (status.gpuProblem !== null && status.adapter !== null && status.active === 'wasm') {
+    log.add(`${describeAdapter(status)} stopped (${status.gpuProblem}); the workers go on from where it stopped`, 'error');
+  }
+  const r = running;
+  if (r && miner) say(miningMessage(miner, r));
+}
+
 /** The throttle slider: every change goes to the Miner at once, running job or not. */
 const throttle = new ThrottleControl(ui.throttle, ui.throttleValue, (from, to) => {
   miner?.setThrottle(to);
@@ -588,10 +662,9 @@ function main(): void {
   else checkFormNow(); // a form the browser restored on reload
   try {
     // The link's test switch runs the build choice through a validate that refuses SIMD.
-    const { build, forcedScalar } = pickBuild({ forceScalar: link?.scalar });
+    pageBuild = pickBuild({ forceScalar: link?.scalar });
     // The Miner compiles the kernel now; a CSP that blocks WebAssembly shows up as the first job's SupportError.
-    miner = new Miner({ build, threads: DEFAULT_THREADS, throttle: throttle.percent });
-    describeMiner(env, miner, forcedScalar, sharedMemorySupport());
+    useBackend(backend.choice, false);
   } catch (err) {
     env.build.textContent = 'Unavailable';
     fail(err);

@@ -1,9 +1,12 @@
 /**
  * Shareable links: `index.html#job=<encodeURIComponent(request JSON)>&threads=N
- * &start=S&count=C&autostart=1` (all but `job` optional). The fragment never
- * reaches a server, so a job in a link is not sent anywhere.
+ * &start=S&count=C&backend=auto|webgpu|wasm&autostart=1` (all but `job`
+ * optional). The fragment never reaches a server, so a job in a link is not
+ * sent anywhere.
  * @module
  */
+import type { BackendChoice } from '../src/browser/backend-executor.ts';
+import { isBackendChoice } from './backend-control.ts';
 
 /** What a link asks for. Absent fields are undefined. */
 export interface LinkParams {
@@ -12,6 +15,8 @@ export interface LinkParams {
   threads?: string;
   start?: string;
   count?: string;
+  /** What hashes, for this visit (not remembered). */
+  backend?: BackendChoice;
   /** `autostart=1`: start mining on load. */
   autostart: boolean;
   /** Test switch `scalar=1`: refuse SIMD in the build choice, as an engine without it would. */
@@ -23,12 +28,12 @@ export class LinkError extends Error {
   override readonly name = 'LinkError';
 }
 
-const KNOWN = new Set(['job', 'threads', 'start', 'count', 'autostart', 'scalar']);
+const KNOWN = new Set(['job', 'threads', 'start', 'count', 'backend', 'autostart', 'scalar']);
 
 /**
  * Read a location fragment (with or without the leading `#`). Values are
  * percent-decoded with `decodeURIComponent` only (a `+` stays a `+`).
- * @throws LinkError for broken percent-encoding.
+ * @throws LinkError for broken percent-encoding or an unknown `backend`.
  */
 export function parseLink(hash: string): LinkParams {
   const out: LinkParams = { autostart: false, scalar: false };
@@ -45,7 +50,10 @@ export function parseLink(hash: string): LinkParams {
     } catch {
       throw new LinkError(`the link's "${key}" value is not valid percent-encoding (build it with encodeURIComponent)`);
     }
-    if (key === 'autostart') out.autostart = value === '1' || value === 'true';
+    if (key === 'backend') {
+      if (!isBackendChoice(value)) throw new LinkError(`the link's backend must be auto, webgpu or wasm, got ${JSON.stringify(value)}`);
+      out.backend = value;
+    } else if (key === 'autostart') out.autostart = value === '1' || value === 'true';
     else if (key === 'scalar') out.scalar = value === '1' || value === 'true';
     else out[key as 'job' | 'threads' | 'start' | 'count'] = value;
   }
@@ -56,7 +64,7 @@ export function parseLink(hash: string): LinkParams {
 export function buildLink(params: Partial<LinkParams>): string {
   const parts: string[] = [];
   if (params.job !== undefined) parts.push(`job=${encodeURIComponent(params.job)}`);
-  for (const key of ['threads', 'start', 'count'] as const) {
+  for (const key of ['threads', 'start', 'count', 'backend'] as const) {
     const v = params[key];
     if (v !== undefined && v !== '') parts.push(`${key}=${encodeURIComponent(v)}`);
   }

@@ -41,7 +41,7 @@ export interface BackendStatus {
   readonly choice: BackendChoice;
   /** What hashes now (or will, once a job comes). */
   readonly active: Backend;
-  /** Whether `auto` is still measuring the two. */
+  /** Whether `auto` is measuring the two (from the GPU's opening until it decides). */
   readonly calibrating: boolean;
   /** The GPU's adapter, once its device is open. */
   readonly adapter: GpuAdapterSummary | null;
@@ -72,7 +72,8 @@ export class BackendExecutor implements Executor {
   readonly #onChange: (status: BackendStatus) => void;
   #wasmExecutor: Executor | null = null;
   #phase: Phase = 'opening';
-  #calibrating: boolean;
+  /** True from the GPU's opening (under `auto`) until the decision. */
+  #calibrating = false;
   #adapter: GpuAdapterSummary | null = null;
   #gpuProblem: string | null = null;
   #rates: { webgpu: number | null; wasm: number | null } = { webgpu: null, wasm: null };
@@ -99,21 +100,27 @@ export class BackendExecutor implements Executor {
     this.#choice = choice;
     this.#makeWasm = wasm;
     this.#onChange = onChange;
-    this.#calibrating = choice === 'auto';
     const opened = kernel.then((k) => {
       this.#adapter = k.adapter;
       return k;
     });
     this.#gpu = new GpuExecutor({
       capacity: () => {
-        if (this.#phase === 'opening') this.#switch('gpu');
+        if (this.#phase === 'opening') {
+          this.#calibrating = choice === 'auto';
+          this.#switch('gpu');
+        }
         events.capacity();
       },
       broken: (err) => {
-        if (choice === 'webgpu' || this.#closed) return events.broken(err);
-        this.#gpuProblem = messageOf(err);
-        this.#calibrating = false;
-        this.#switch('wasm');
+        if (this.#closed) return events.broken(err);
+        if (this.#gpuProblem === null) {
+          this.#gpuProblem = messageOf(err);
+          this.#calibrating = false;
+          if (choice === 'webgpu') this.#onChange(this.status); // asked for the GPU: its jobs fail, with this reason
+        }
+        if (choice === 'webgpu') events.broken(err);
+        else this.#switch('wasm');
       },
     }, opened, {
       onFailure: (err) => {

@@ -64,9 +64,10 @@ describe('page links', () => {
   const job = JSON.stringify({ preimage_hex: 'ab'.repeat(64), target_hex: '7fffffffffffffff', nonce_width: 4, note: 'a+b & c=d #%' });
 
   it('round-trips every field; values are decoded with decodeURIComponent only', () => {
-    const hash = buildLink({ job, threads: '3', start: '0x10', count: '1000', autostart: true });
-    expect(hash).toBe(`#job=${encodeURIComponent(job)}&threads=3&start=0x10&count=1000&autostart=1`);
-    expect(parseLink(hash)).toEqual({ job, threads: '3', start: '0x10', count: '1000', autostart: true, scalar: false });
+    const hash = buildLink({ job, threads: '3', start: '0x10', count: '1000', backend: 'webgpu', autostart: true });
+    expect(hash).toBe(`#job=${encodeURIComponent(job)}&threads=3&start=0x10&count=1000&backend=webgpu&autostart=1`);
+    expect(parseLink(hash)).toEqual({ job, threads: '3', start: '0x10', count: '1000', backend: 'webgpu', autostart: true, scalar: false });
+    for (const backend of ['auto', 'wasm'] as const) expect(parseLink(`#backend=${backend}`)).toMatchObject({ backend });
     expect(parseLink('#job=a+b')).toMatchObject({ job: 'a+b' });
   });
 
@@ -74,6 +75,12 @@ describe('page links', () => {
     expect(parseLink('')).toEqual({ autostart: false, scalar: false });
     expect(parseLink('#&&foo=1&scalar=1&autostart=0')).toEqual({ autostart: false, scalar: true });
     expect(() => parseLink('#job=%E0%A4%A')).toThrow(LinkError);
+  });
+
+  it('refuses a backend the Miner does not have, naming the ones it has', () => {
+    for (const bad of ['cuda', 'WebGPU', '']) {
+      expect(() => parseLink(`#backend=${bad}`)).toThrow(new LinkError(`the link's backend must be auto, webgpu or wasm, got ${JSON.stringify(bad)}`));
+    }
   });
 });
 
