@@ -1,4 +1,4 @@
-// `npm run bench:web [-- [--engine E] [--threads N] [--count N] [--messages] [--json]]`:
+// `npm run bench:web [-- [--engine E] [--backend B] [--threads N] [--count N] [--messages] [--json]]`:
 // the in-browser miner against the CLI, in one run, on the same work: a sweep of
 // the same nonce range (default 2^26) with an impossible target (target_hex
 // 0000000000000001: no nonce meets it), so both search every nonce and end
@@ -10,6 +10,9 @@
 //     worker start included), with the scheduling path the engine chose;
 //   - CLI: `node dist/node/dmint-miner.js --quiet --start 0 --count N --workers T`,
 //     timed as a process (start-up included).
+// --backend wasm|webgpu|auto picks the page's `backend=` (default wasm); webgpu and auto run in
+// Chromium only, started with WebGPU on (SwiftShader's software adapter where there is no GPU:
+// its rate says nothing of a real GPU), the count defaulting to 2^22, and name the adapter.
 // --kernel adds, per engine, the kernel alone in one worker (scripts/kernel-worker.js:
 // the SIMD build scanning for 10 s, no engine around it), the median of its 2 s slices
 // after the first; --messages adds each engine's page without isolation (message scheduling);
@@ -26,7 +29,8 @@ import { scriptArgs, scriptFailure } from './script-args.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = `${root}dist/node/dmint-miner.js`;
-const USAGE = 'usage: node scripts/bench-web.mjs [--engine chromium|firefox|webkit|webkit-sab]... [--threads N] [--count N] [--kernel] [--messages] [--json]';
+const USAGE = 'usage: node scripts/bench-web.mjs [--engine chromium|firefox|webkit|webkit-sab]... [--backend wasm|webgpu|auto] [--threads N] [--count N] [--kernel] [--messages] [--json]';
+const BACKENDS = ['wasm', 'webgpu', 'auto'];
 /** `webkit-sab`: WebKitGTK with JavaScriptCore's SharedArrayBuffer on, as Safari has it on isolated pages. */
 const VARIANTS = [...ENGINE_NAMES, 'webkit-sab'];
 
@@ -35,14 +39,19 @@ const fatal = scriptFailure('bench-web', USAGE);
 // Strict, so a mistyped flag is an error rather than a silently default run.
 const { values } = scriptArgs({
   threads: { type: 'string', default: String(availableParallelism()) },
-  count: { type: 'string', default: String(2 ** 26) },
+  count: { type: 'string' },
+  backend: { type: 'string', default: 'wasm' },
   json: { type: 'boolean', default: false },
   messages: { type: 'boolean', default: false },
   engine: { type: 'string', multiple: true },
   kernel: { type: 'boolean', default: false },
 }, fatal);
 const threads = Number(values.threads);
-const count = Number(values.count);
+const backend = values.backend;
+if (!BACKENDS.includes(backend)) fatal(`--backend takes one of ${BACKENDS.join(', ')}, got ${JSON.stringify(backend)}`);
+const gpu = backend !== 'wasm';
+// A software adapter hashes some 25 times slower than the workers: a smaller default sweep.
+const count = Number(values.count ?? 2 ** (gpu ? 22 : 26));
 const json = values.json;
 const withMessages = values.messages;
 const log = (line) => { if (!json) console.log(line); };
@@ -50,7 +59,8 @@ for (const e of values.engine ?? []) {
   if (!VARIANTS.includes(e)) fatal(`--engine takes one of ${VARIANTS.join(', ')}, got ${JSON.stringify(e)}`);
   if (!hasEngine(e.replace(/-sab$/, ''))) fatal(`${e} is not installed here (scripts/engines.mjs names the Debian packages)`);
 }
-const variants = values.engine ?? installedEngines();
+if (gpu && (values.engine ?? []).some((e) => e !== 'chromium')) fatal(`--backend ${backend} runs in Chromium only (the engine here with a WebGPU adapter)`);
+const variants = values.engine ?? (gpu ? ['chromium'] : installedEngines());
 if (variants.length === 0) fatal('no browser engine is installed (apt-get install -y chromium firefox-esr webkit2gtk-driver xvfb)');
 if (!Number.isSafeInteger(threads) || threads < 1) fatal(`--threads takes a positive integer, got ${JSON.stringify(values.threads)}`);
 if (!Number.isSafeInteger(count) || count < 1 || count > 2 ** 32) fatal(`--count takes an integer in [1, 2^32], got ${JSON.stringify(values.count)}`);
@@ -113,17 +123,17 @@ async function pageRun(browser, flags) {
   const server = await serve(flags);
   const page = await browser.newPage();
   try {
-    const link = `${server.url}index.html#job=${encodeURIComponent(request)}&threads=${threads}&start=0&count=${count}&autostart=1`;
+    const link = `${server.url}index.html#job=${encodeURIComponent(request)}&threads=${threads}&start=0&count=${count}&backend=${backend}&autostart=1`;
     const t0 = performance.now();
     await page.goto(link);
     await waitInPage(page, 'the page ended', () => ['exhausted', 'found', 'error', 'stopped'].includes(document.body.dataset.state), undefined, 3_600_000, 20);
     const seconds = (performance.now() - t0) / 1000;
-    const [state, result, mode, build, message] = await page.evaluate(() => [
+    const [state, result, mode, build, message, hashedOn, hashing] = await page.evaluate(() => [
       document.body.dataset.state, document.getElementById('result').textContent, document.body.dataset.mode, document.body.dataset.build,
-      document.getElementById('message').textContent,
+      document.getElementById('message').textContent, document.body.dataset.backend, document.getElementById('env-backend').textContent,
     ]);
     if (state !== 'exhausted' || result !== EXHAUSTED) throw new Error(`the page in ${browser.label} ended ${state} with ${JSON.stringify(result)}: ${message}`);
-    return { seconds, mhs: count / seconds / 1e6, mode, build, browser: browser.label };
+    return { seconds, mhs: count / seconds / 1e6, mode, build, browser: browser.label, backend: hashedOn, hashing };
   } finally {
     await page.close();
     server.child.kill('SIGTERM');
@@ -149,12 +159,17 @@ function cliRun() {
 log(`sweeping ${count.toLocaleString('en-US')} nonces with an impossible target on ${threads} threads (${cpus()[0]?.model?.trim() ?? 'unknown CPU'}, ${availableParallelism()} logical cores)`);
 const pages = [];
 for (const variant of variants) {
-  const browser = await launchEngine(variant.replace(/-sab$/, ''), { jscSharedArrayBuffer: variant === 'webkit-sab' });
+  const browser = await launchEngine(variant.replace(/-sab$/, ''), { jscSharedArrayBuffer: variant === 'webkit-sab', webgpu: gpu });
   try {
     const label = variant === 'webkit-sab' ? ' with JavaScriptCore\'s SharedArrayBuffer on' : '';
     const page = await pageRun(browser, []);
-    log(`page (${page.browser}${label}, ${page.build}, ${page.mode} scheduling): ${page.mhs.toFixed(2)} Mh/s (${page.seconds.toFixed(2)} s from navigation to exhausted)`);
-    const entry = { engine: variant, browser: page.browser, mhs: +page.mhs.toFixed(3), seconds: +page.seconds.toFixed(3), mode: page.mode, build: page.build };
+    const path = page.backend === 'webgpu' ? 'webgpu' : `${page.build}, ${page.mode} scheduling`;
+    log(`page (${page.browser}${label}, backend=${backend}: ${path}): ${page.mhs.toFixed(2)} Mh/s (${page.seconds.toFixed(2)} s from navigation to exhausted)`);
+    if (gpu) log(`  hashing on: ${page.hashing}`);
+    const entry = {
+      engine: variant, browser: page.browser, backend, hashed_on: page.backend, hashing: page.hashing,
+      mhs: +page.mhs.toFixed(3), seconds: +page.seconds.toFixed(3), mode: page.mode, build: page.build,
+    };
     if (withMessages) {
       const messages = await pageRun(browser, ['--no-isolation']);
       log(`page (${page.browser}${label}) without isolation (${messages.mode} scheduling): ${messages.mhs.toFixed(2)} Mh/s (${messages.seconds.toFixed(2)} s)`);

@@ -25,6 +25,8 @@ export interface EngineBrowser {
 export interface LaunchOptions {
   /** WebKit only: turn on JavaScriptCore's SharedArrayBuffer, as Safari has it on isolated pages. */
   jscSharedArrayBuffer?: boolean;
+  /** Chromium only: WebGPU on SwiftShader's software adapter ({@link CHROMIUM_WEBGPU_ARGS}). */
+  webgpu?: boolean;
 }
 
 export const ENGINE_PATHS: Record<EngineName, string>;

@@ -56,11 +56,12 @@ export function installedEngines() {
  * Launch `engine`. Options: `jscSharedArrayBuffer` (WebKit only) turns on
  * JavaScriptCore's SharedArrayBuffer, which WebKitGTK leaves off even on a
  * cross-origin isolated page while Safari turns it on there: the shared path
- * as Safari users get it.
+ * as Safari users get it; `webgpu` (Chromium only) launches it with
+ * {@link CHROMIUM_WEBGPU_ARGS}.
  */
 export async function launchEngine(engine, options = {}) {
   if (!hasEngine(engine)) throw new Error(`${engine} is not installed (apt-get install -y ${ENGINE_PACKAGES[engine].join(' ')})`);
-  if (engine === 'chromium') return launchChromium();
+  if (engine === 'chromium') return launchChromium(options.webgpu ? CHROMIUM_WEBGPU_ARGS : CHROMIUM_ARGS);
   if (engine === 'firefox') return launchFirefox();
   if (engine === 'webkit') return launchWebKit(options);
   throw new Error(`unknown engine ${JSON.stringify(engine)}: one of ${ENGINE_NAMES.join(', ')}`);
@@ -76,9 +77,9 @@ async function contextPage(context) {
   };
 }
 
-async function launchChromium() {
+async function launchChromium(args) {
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: ENGINE_PATHS.chromium, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: ENGINE_PATHS.chromium, args });
   return {
     engine: 'chromium',
     label: `Chromium ${browser.version()}`,
