@@ -10,9 +10,10 @@
 //     worker start included), with the scheduling path the engine chose;
 //   - CLI: `node dist/node/dmint-miner.js --quiet --start 0 --count N --workers T`,
 //     timed as a process (start-up included).
-// --backend wasm|webgpu|auto picks the page's `backend=` (default wasm); webgpu and auto run in
-// Chromium only, started with WebGPU on (SwiftShader's software adapter where there is no GPU:
-// its rate says nothing of a real GPU), the count defaulting to 2^22, and name the adapter.
+// --backend wasm|webgpu|auto (repeatable, default wasm) is the page's `backend=`, each measured
+// in turn on the same sweep; webgpu and auto run in Chromium only, started with WebGPU on
+// (SwiftShader's software adapter where there is no GPU: its rate says nothing of a real GPU),
+// with the count defaulting to 2^22, and name the adapter.
 // --kernel adds, per engine, the kernel alone in one worker (scripts/kernel-worker.js:
 // the SIMD build scanning for 10 s, no engine around it), the median of its 2 s slices
 // after the first; --messages adds each engine's page without isolation (message scheduling);
@@ -40,16 +41,16 @@ const fatal = scriptFailure('bench-web', USAGE);
 const { values } = scriptArgs({
   threads: { type: 'string', default: String(availableParallelism()) },
   count: { type: 'string' },
-  backend: { type: 'string', default: 'wasm' },
+  backend: { type: 'string', multiple: true },
   json: { type: 'boolean', default: false },
   messages: { type: 'boolean', default: false },
   engine: { type: 'string', multiple: true },
   kernel: { type: 'boolean', default: false },
 }, fatal);
 const threads = Number(values.threads);
-const backend = values.backend;
-if (!BACKENDS.includes(backend)) fatal(`--backend takes one of ${BACKENDS.join(', ')}, got ${JSON.stringify(backend)}`);
-const gpu = backend !== 'wasm';
+const backends = values.backend ?? ['wasm'];
+for (const b of backends) if (!BACKENDS.includes(b)) fatal(`--backend takes one of ${BACKENDS.join(', ')}, got ${JSON.stringify(b)}`);
+const gpu = backends.some((b) => b !== 'wasm');
 // A software adapter hashes some 25 times slower than the workers: a smaller default sweep.
 const count = Number(values.count ?? 2 ** (gpu ? 22 : 26));
 const json = values.json;
@@ -59,7 +60,7 @@ for (const e of values.engine ?? []) {
   if (!VARIANTS.includes(e)) fatal(`--engine takes one of ${VARIANTS.join(', ')}, got ${JSON.stringify(e)}`);
   if (!hasEngine(e.replace(/-sab$/, ''))) fatal(`${e} is not installed here (scripts/engines.mjs names the Debian packages)`);
 }
-if (gpu && (values.engine ?? []).some((e) => e !== 'chromium')) fatal(`--backend ${backend} runs in Chromium only (the engine here with a WebGPU adapter)`);
+if (gpu && (values.engine ?? []).some((e) => e !== 'chromium')) fatal('--backend webgpu and auto run in Chromium only (the engine here with a WebGPU adapter)');
 const variants = values.engine ?? (gpu ? ['chromium'] : installedEngines());
 if (variants.length === 0) fatal('no browser engine is installed (apt-get install -y chromium firefox-esr webkit2gtk-driver xvfb)');
 if (!Number.isSafeInteger(threads) || threads < 1) fatal(`--threads takes a positive integer, got ${JSON.stringify(values.threads)}`);
@@ -119,7 +120,7 @@ async function kernelRun(browser) {
   }
 }
 
-async function pageRun(browser, flags) {
+async function pageRun(browser, flags, backend = 'wasm') {
   const server = await serve(flags);
   const page = await browser.newPage();
   try {
@@ -162,31 +163,34 @@ for (const variant of variants) {
   const browser = await launchEngine(variant.replace(/-sab$/, ''), { jscSharedArrayBuffer: variant === 'webkit-sab', webgpu: gpu });
   try {
     const label = variant === 'webkit-sab' ? ' with JavaScriptCore\'s SharedArrayBuffer on' : '';
-    const page = await pageRun(browser, []);
-    const path = page.backend === 'webgpu' ? 'webgpu' : `${page.build}, ${page.mode} scheduling`;
-    log(`page (${page.browser}${label}, backend=${backend}: ${path}): ${page.mhs.toFixed(2)} Mh/s (${page.seconds.toFixed(2)} s from navigation to exhausted)`);
-    if (gpu) log(`  hashing on: ${page.hashing}`);
-    const entry = {
-      engine: variant, browser: page.browser, backend, hashed_on: page.backend, hashing: page.hashing,
-      mhs: +page.mhs.toFixed(3), seconds: +page.seconds.toFixed(3), mode: page.mode, build: page.build,
-    };
+    for (const backend of backends) {
+      const page = await pageRun(browser, [], backend);
+      const path = page.backend === 'webgpu' ? 'webgpu' : `${page.build}, ${page.mode} scheduling`;
+      log(`page (${page.browser}${label}, backend=${backend}: ${path}): ${page.mhs.toFixed(2)} Mh/s (${page.seconds.toFixed(2)} s from navigation to exhausted)`);
+      if (gpu) log(`  hashing on: ${page.hashing}`);
+      pages.push({
+        engine: variant, browser: page.browser, backend, hashed_on: page.backend, hashing: page.hashing,
+        mhs: +page.mhs.toFixed(3), seconds: +page.seconds.toFixed(3), mode: page.mode, build: page.build,
+      });
+    }
+    // Once per engine, beside its first entry: the page without isolation, the kernel alone.
+    const entry = pages.at(-backends.length);
     if (withMessages) {
       const messages = await pageRun(browser, ['--no-isolation']);
-      log(`page (${page.browser}${label}) without isolation (${messages.mode} scheduling): ${messages.mhs.toFixed(2)} Mh/s (${messages.seconds.toFixed(2)} s)`);
+      log(`page (${entry.browser}${label}) without isolation (${messages.mode} scheduling): ${messages.mhs.toFixed(2)} Mh/s (${messages.seconds.toFixed(2)} s)`);
       Object.assign(entry, { messages_mhs: +messages.mhs.toFixed(3), messages_seconds: +messages.seconds.toFixed(3) });
     }
     if (values.kernel) {
       entry.kernel_mhs = +(await kernelRun(browser)).toFixed(3);
-      log(`kernel alone in one worker (${page.browser}${label}, simd): ${entry.kernel_mhs.toFixed(2)} Mh/s`);
+      log(`kernel alone in one worker (${entry.browser}${label}, simd): ${entry.kernel_mhs.toFixed(2)} Mh/s`);
     }
-    pages.push(entry);
   } finally {
     await browser.close();
   }
 }
 const cli = await cliRun();
 log(`CLI (Node ${process.versions.node}): ${cli.mhs.toFixed(2)} Mh/s (${cli.seconds.toFixed(2)} s as a process)`);
-for (const p of pages) log(`page / CLI, ${p.browser}${p.engine === 'webkit-sab' ? ' (SharedArrayBuffer on)' : ''}: ${(p.mhs / cli.mhs * 100).toFixed(1)} %`);
+for (const p of pages) log(`page / CLI, ${p.browser}${p.engine === 'webkit-sab' ? ' (SharedArrayBuffer on)' : ''}, backend=${p.backend}: ${(p.mhs / cli.mhs * 100).toFixed(1)} %`);
 if (json) {
   console.log(JSON.stringify({
     count, threads, cpu: cpus()[0]?.model?.trim(), node: process.versions.node,
