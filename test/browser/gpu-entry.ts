@@ -1,5 +1,6 @@
-// The test page's bundle for the WebGPU tests: the kernel, and the engine with the GPU
-// executor as its only executor (no Miner offers a GPU backend yet).
+// The test page's bundle for the WebGPU kernel tests: the kernel, and the engine with the GPU
+// executor as its only executor (no workers behind it, unlike the Miner's backend-executor.ts),
+// so these tests see the GPU's own answers.
 import { Engine, type EngineOptions } from '../../src/core/engine.ts';
 import { GpuExecutor } from '../../src/browser/gpu-executor.ts';
 import { GpuKernel } from '../../src/browser/gpu-kernel.ts';
