@@ -8,8 +8,8 @@
  *   nothing is skipped and nothing below the hit is searched twice. A GPU that
  *   cannot be opened at all fails the jobs (SupportError `no-webgpu`): asked
  *   for the GPU, the miner does not silently switch.
- * - `auto`: where an adapter opens, a calibration on the job's own nonces
- *   (nothing is searched for nothing): the GPU alone for
+ * - `auto`: the workers hash while the adapter opens; where one does, a
+ *   calibration on the job's own nonces (nothing is searched for nothing): the GPU alone for
  *   {@link CALIBRATION_MS} of dispatches after its warm-up, then the workers
  *   alone for as long, and the faster one keeps hashing. A software adapter
  *   loses to the workers, and that is the right answer. No adapter: the workers.
@@ -148,9 +148,8 @@ export class BackendExecutor implements Executor {
     if (this.#closed) return 0;
     switch (this.#phase) {
       case 'opening':
-        // Start the workers meanwhile where they may be needed soon: `auto` measures them next.
-        if (this.#choice === 'auto') this.#wasm().room(wanted, busy, idle);
-        return this.#gpu.room(wanted, busy, idle);
+        // `auto` lets the workers hash while the adapter and the pipelines open; the GPU's calibration halts them.
+        return this.#choice === 'auto' ? this.#wasm().room(wanted, busy, idle) : this.#gpu.room(wanted, busy, idle);
       case 'gpu':
         if (this.#calibrating) this.#wasm().room(wanted, busy, idle);
         else this.#wasmExecutor?.room(0, 0, true); // release workers once their pieces are back
@@ -165,7 +164,7 @@ export class BackendExecutor implements Executor {
   }
 
   run(order: PieceOrder, end: PieceEnd): RunningPiece {
-    const side: Backend = this.#phase === 'gpu' || this.#phase === 'opening' ? 'webgpu' : 'wasm';
+    const side: Backend = this.#phase === 'gpu' || (this.#phase === 'opening' && this.#choice === 'webgpu') ? 'webgpu' : 'wasm';
     let tracked: Tracked | undefined;
     const finish = (searched: number | null): void => {
       tracked!.ended = performance.now();
