@@ -1,8 +1,10 @@
-// The browser library's `backend: 'webgpu'` (dist/browser) from its test page under the strict
-// CSP, in Chromium with SwiftShader's software adapter: mine() to the lowest hit of a window
-// and to exhaustion, an abort within 200 ms, the Miner's backend; and in Chromium without a
-// GPU (--disable-gpu): a SupportError `no-webgpu` with a clear message, not a hang. A bad
-// backend is a RangeError. Skipped with a notice where Chromium or the adapter is missing.
+// The browser library's `backend: 'webgpu'` and `'auto'` (dist/browser) from its test page under
+// the strict CSP, in Chromium with SwiftShader's software adapter: mine() to the lowest hit of a
+// window and to exhaustion, an abort within 200 ms, `auto` measuring both and keeping the
+// workers, and a device lost (device.destroy()) or a lying GPU (its readback rewritten) mid-job
+// handing over to the workers with the same answer; and in Chromium without a GPU: a
+// SupportError `no-webgpu` with a clear message, not a hang, and `auto` on the workers at once.
+// A bad backend is a RangeError. Skipped with a notice where Chromium or the adapter is missing.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_WEBGPU_ARGS, ENGINE_PATHS, hasEngine } from '../../scripts/engines.mjs';
