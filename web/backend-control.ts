@@ -74,6 +74,9 @@ export function describeBackend(status: BackendStatus, rate: (perSecond: number)
   const gpu = describeAdapter(status);
   const { webgpu, wasm } = status.rates;
   if (status.choice === 'wasm') return 'CPU: WebAssembly workers (chosen under Hashing on)';
+  if (status.adapter === null && status.gpuProblem === null) {
+    return status.choice === 'auto' ? 'CPU: WebAssembly workers, while the GPU opens (then both are measured)' : 'GPU through WebGPU: opening the adapter…';
+  }
   if (status.calibrating) {
     return `Measuring ${gpu} (${webgpu === null ? 'measuring…' : rate(webgpu)}) against the workers (${wasm === null ? webgpu === null ? 'next' : 'measuring…' : rate(wasm)}); the faster keeps hashing`;
   }

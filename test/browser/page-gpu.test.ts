@@ -81,6 +81,15 @@ describe.skipIf(!hasChromium)('the mining page\'s backend choice in Chromium', (
     await p.page.reload();
     expect(await waitForState(p.page, ['found', 'exhausted', 'error'])).toBe('found');
     expect(await lowestNonce(p.page)).toBe(w.nonce_hex);
+    // The workers hash while the adapter opens, so a fast machine can finish the window before the
+    // calibration ends: it goes on with the next job, here the same one started again.
+    const undecided = async () => /^Measuring|while the GPU opens/.test(await text(p.page, '#env-backend'));
+    for (let more = 0; more < 5 && await undecided(); more++) {
+      await p.page.click('#start-btn');
+      await waitForState(p.page, ['mining', 'found', 'error']);
+      expect(await waitForState(p.page, ['found', 'exhausted', 'error'])).toBe('found');
+      expect(await lowestNonce(p.page)).toBe(w.nonce_hex);
+    }
     expect(await p.page.evaluate(() => document.body.dataset.backend)).toBe('wasm');
     expect(await text(p.page, '#env-backend')).toMatch(/^CPU: WebAssembly workers, faster here than the GPU \(google swiftshader, a software adapter\): [\d.]+ Mh\/s against [\d.]+ kh\/s$/);
     expect(await text(p.page, '#activity-log')).toMatch(/Measured the GPU \(google swiftshader, a software adapter\) at [\d.]+ kh\/s and the workers at [\d.]+ Mh\/s: hashing on the workers/);
