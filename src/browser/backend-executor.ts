@@ -51,7 +51,8 @@ export interface BackendStatus {
   readonly gpuProblem: string | null;
 }
 
-type Phase = 'opening' | 'gpu' | 'measure-wasm' | 'wasm';
+/** Where the executor stands: `auto` goes from `opening` through the two `measure-` phases to `gpu` or `wasm`. */
+type Phase = 'opening' | 'measure-gpu' | 'measure-wasm' | 'gpu' | 'wasm';
 
 /** A piece on one side, as the calibration and the switch follow it. */
 interface Tracked {
@@ -72,8 +73,6 @@ export class BackendExecutor implements Executor {
   readonly #onChange: (status: BackendStatus) => void;
   #wasmExecutor: Executor | null = null;
   #phase: Phase = 'opening';
-  /** True from the GPU's opening (under `auto`) until the decision. */
-  #calibrating = false;
   #adapter: GpuAdapterSummary | null = null;
   #gpuProblem: string | null = null;
   #rates: { webgpu: number | null; wasm: number | null } = { webgpu: null, wasm: null };
@@ -106,17 +105,13 @@ export class BackendExecutor implements Executor {
     });
     this.#gpu = new GpuExecutor({
       capacity: () => {
-        if (this.#phase === 'opening') {
-          this.#calibrating = choice === 'auto';
-          this.#switch('gpu');
-        }
+        if (this.#phase === 'opening') this.#switch(choice === 'auto' ? 'measure-gpu' : 'gpu');
         events.capacity();
       },
       broken: (err) => {
         if (this.#closed) return events.broken(err);
         if (this.#gpuProblem === null) {
           this.#gpuProblem = messageOf(err);
-          this.#calibrating = false;
           if (choice === 'webgpu') this.#onChange(this.status); // asked for the GPU: its jobs fail, with this reason
         }
         if (choice === 'webgpu') events.broken(err);
@@ -125,7 +120,6 @@ export class BackendExecutor implements Executor {
     }, opened, {
       onFailure: (err) => {
         this.#gpuProblem = err.message;
-        this.#calibrating = false;
         this.#switch('wasm');
       },
       onDispatch: (nonces, ms) => this.#sampleGpu(nonces, ms),
@@ -136,8 +130,8 @@ export class BackendExecutor implements Executor {
   get status(): BackendStatus {
     return {
       choice: this.#choice,
-      active: this.#phase === 'gpu' || (this.#phase === 'opening' && this.#choice === 'webgpu') ? 'webgpu' : 'wasm',
-      calibrating: this.#calibrating,
+      active: this.#side(this.#phase),
+      calibrating: this.#phase === 'measure-gpu' || this.#phase === 'measure-wasm',
       adapter: this.#adapter,
       rates: { ...this.#rates },
       gpuProblem: this.#gpuProblem,
@@ -150,9 +144,11 @@ export class BackendExecutor implements Executor {
       case 'opening':
         // `auto` lets the workers hash while the adapter and the pipelines open; the GPU's calibration halts them.
         return this.#choice === 'auto' ? this.#wasm().room(wanted, busy, idle) : this.#gpu.room(wanted, busy, idle);
+      case 'measure-gpu':
+        this.#wasm().room(wanted, busy, idle); // the workers measured next: started meanwhile
+        return this.#gpu.room(wanted, busy, idle);
       case 'gpu':
-        if (this.#calibrating) this.#wasm().room(wanted, busy, idle);
-        else this.#wasmExecutor?.room(0, 0, true); // release workers once their pieces are back
+        this.#wasmExecutor?.room(0, 0, true); // release workers once their pieces are back
         return this.#gpu.room(wanted, busy, idle);
       default:
         return this.#wasm().room(wanted, busy, idle);
@@ -160,11 +156,11 @@ export class BackendExecutor implements Executor {
   }
 
   pieceNonces(): number {
-    return this.#phase === 'gpu' ? this.#gpu.pieceNonces() : 0;
+    return this.#side(this.#phase) === 'webgpu' ? this.#gpu.pieceNonces() : 0;
   }
 
   run(order: PieceOrder, end: PieceEnd): RunningPiece {
-    const side: Backend = this.#phase === 'gpu' || (this.#phase === 'opening' && this.#choice === 'webgpu') ? 'webgpu' : 'wasm';
+    const side = this.#side(this.#phase);
     let tracked: Tracked | undefined;
     const finish = (searched: number | null): void => {
       tracked!.ended = performance.now();
@@ -198,6 +194,11 @@ export class BackendExecutor implements Executor {
     await Promise.all([this.#gpu.close(), this.#wasmExecutor?.close()]);
   }
 
+  /** Which side hashes in `phase`. */
+  #side(phase: Phase): Backend {
+    return phase === 'measure-gpu' || phase === 'gpu' || (phase === 'opening' && this.#choice === 'webgpu') ? 'webgpu' : 'wasm';
+  }
+
   #wasm(): Executor {
     this.#wasmExecutor ??= this.#makeWasm(this.#events);
     return this.#wasmExecutor;
@@ -207,7 +208,7 @@ export class BackendExecutor implements Executor {
   #switch(phase: Phase): void {
     if (this.#closed || this.#phase === phase) return;
     this.#phase = phase;
-    const keep: Backend = phase === 'gpu' ? 'webgpu' : 'wasm';
+    const keep = this.#side(phase);
     for (const t of this.#live) if (t.side !== keep) t.run.halt();
     // The GPU is done with for good: free its buffers (once its last piece is back).
     if (phase === 'wasm') void this.#gpu.close();
@@ -217,7 +218,7 @@ export class BackendExecutor implements Executor {
 
   /** A GPU dispatch came back: while calibrating, add it to the GPU's rate and move on to the workers once it has enough. */
   #sampleGpu(nonces: number, ms: number): void {
-    if (!this.#calibrating || this.#phase !== 'gpu') return;
+    if (this.#phase !== 'measure-gpu') return;
     const s = this.#gpuSample;
     if (++s.dispatches <= GPU_WARMUP_DISPATCHES) return;
     s.nonces += nonces;
@@ -257,7 +258,6 @@ export class BackendExecutor implements Executor {
     }
     this.#wasmSample = [];
     this.#rates.wasm = (nonces / ms) * 1000 * this.#wasmWidth;
-    this.#calibrating = false;
     this.#switch(this.#rates.webgpu! > this.#rates.wasm ? 'gpu' : 'wasm');
   }
 }
