@@ -19,7 +19,7 @@ import type { HitCheck } from '../core/job-api.ts';
 import type { ScanResult } from '../core/kernel.ts';
 import { Rest, restAfter } from '../core/piece-run.ts';
 import { nonceToHex, type MineRequest } from '../core/protocol.ts';
-import { checkHit, digestBelowBound, powMessage } from '../core/verify.ts';
+import { checkHit, digestBelowBound, powDigest } from '../core/verify.ts';
 import { GPU_IN_FLIGHT, GPU_MAX_DISPATCH, type GpuKernel } from './gpu-kernel.ts';
 import { hostSha256 } from './sha256.ts';
 
@@ -96,11 +96,6 @@ export class GpuExecutor implements Executor {
   /** Nonces in the next dispatch, as sized from the last one's time. */
   get dispatchSize(): number {
     return this.#dispatch;
-  }
-
-  /** Why the GPU stopped mid-piece (see `onFailure`), or null. */
-  get failed(): Error | null {
-    return this.#failed;
   }
 
   /** One piece at a time, whatever the thread count: the GPU is one device. */
@@ -199,8 +194,7 @@ export class GpuExecutor implements Executor {
    */
   async #confirm(order: PieceOrder, nonce: bigint): Promise<void> {
     const sha = hostSha256();
-    const digest = await sha.digest(await sha.digest(powMessage(order.preimage, nonce, order.nonceWidth)));
-    if (!digestBelowBound(digest, order.bound)) {
+    if (!digestBelowBound(await powDigest(order, nonce, sha.digest), order.bound)) {
       throw new Error(`the GPU reported nonce ${nonceToHex(nonce, order.nonceWidth)} as a hit but ${sha.name} SHA-256 refuses it, so the GPU is no longer trusted`);
     }
   }

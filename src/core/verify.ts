@@ -78,14 +78,23 @@ function checkDigest(digest: unknown): Uint8Array {
 }
 
 /**
+ * `sha256(sha256(preimage || nonce_le))`, in raw digest order, with a possibly asynchronous SHA-256.
+ * @throws (rejects with) RangeError for a nonce outside `[0, 2^(8*width))` or a
+ * preimage that is not 64 bytes.
+ */
+export async function powDigest(job: Pick<SolutionJob, 'preimage' | 'nonceWidth'>, nonce: bigint, sha256: Sha256): Promise<Uint8Array> {
+  const message = powMessage(job.preimage, nonce, job.nonceWidth);
+  return checkDigest(await sha256(checkDigest(await sha256(message))));
+}
+
+/**
  * Verifies `nonce` against `job` with a possibly asynchronous SHA-256.
  * @returns whether the nonce is a solution, and the double-SHA-256 digest.
  * @throws (rejects with) RangeError for a nonce outside `[0, 2^(8*width))` or a
  * preimage that is not 64 bytes.
  */
 export async function verifySolution(job: SolutionJob, nonce: bigint, sha256: Sha256): Promise<Verification> {
-  const message = powMessage(job.preimage, nonce, job.nonceWidth);
-  const digest = checkDigest(await sha256(checkDigest(await sha256(message))));
+  const digest = await powDigest(job, nonce, sha256);
   return { valid: digestMeetsTarget(digest, job.effectiveTarget), digest };
 }
 
