@@ -169,9 +169,8 @@ function fail(err: unknown): void {
 
 /** What will hash a job started now, in words. */
 function hashers(m: Miner, threads: number): string {
-  const status = m.backendStatus;
-  if (status.choice === 'wasm' || (status.choice === 'auto' && !status.calibrating)) return m.backend === 'webgpu' ? 'the GPU' : workers(threads);
-  return status.choice === 'webgpu' ? 'the GPU' : `the GPU or ${workers(threads)}, whichever measures faster`;
+  if (m.backendStatus.calibrating) return `the GPU or ${workers(threads)}, whichever measures faster`;
+  return m.backend === 'webgpu' ? 'the GPU' : workers(threads);
 }
 
 function workers(n: number): string {

@@ -121,7 +121,7 @@ export class Miner extends Engine {
 
   /** What hashes now: `webgpu` or `wasm` (the workers, also after the GPU failed or lost `auto`'s calibration). */
   get backend(): Backend {
-    return this.#gpu?.status.active ?? 'wasm';
+    return this.backendStatus.active;
   }
 
   /** What was asked for, what hashes, the adapter, `auto`'s measured rates, and why the GPU is not used where it is not. */
