@@ -13,7 +13,7 @@
  */
 export { mine, type MineOptions } from './mine.ts';
 export { Miner, BACKENDS, type Backend, type BackendChoice, type BackendStatus, type MinerOptions } from './miner.ts';
-export type { GpuAdapterSummary } from './gpu-kernel.ts';
+export type { GpuAdapterSummary } from '../gpu/kernel.ts';
 export type { SchedulingMode } from './executor.ts';
 export { sharedMemorySupport, type SharedMemorySupport, type SharedMemoryHost } from './shared-memory.ts';
 export { abortError, type HitCheck, type JobOptions, type MineProgress, type MineResponse } from '../core/job-api.ts';

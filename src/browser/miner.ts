@@ -5,19 +5,20 @@
  * On a cross-origin isolated page the workers are halted and followed through
  * shared memory; elsewhere by messages (see executor.ts). Every hit is
  * re-verified in a worker before a job resolves: the main thread never hashes.
- * With `backend: 'webgpu'` the GPU hashes instead (gpu-executor.ts), with the
- * workers to fall back on, and with `'auto'` the faster of the two after a
- * short calibration (backend-executor.ts); GPU hits are re-verified with
- * WebCrypto from the page.
+ * With `backend: 'webgpu'` the GPU hashes instead (src/gpu/executor.ts), with
+ * the workers to fall back on, and with `'auto'` the faster of the two after a
+ * short calibration (src/gpu/backend-executor.ts); GPU hits are re-verified
+ * with WebCrypto from the page.
  * @module
  */
 import { kernelBinaries } from '../core/binaries.ts';
 import { Engine, type ExecutorEvents } from '../core/engine.ts';
 import { chooseBuild, type KernelBuild } from '../core/kernel.ts';
 import { SupportError } from './errors.ts';
-import { BackendExecutor, type Backend, type BackendChoice, type BackendStatus } from './backend-executor.ts';
+import { BackendExecutor, type Backend, type BackendChoice, type BackendStatus } from '../gpu/backend-executor.ts';
 import { WorkerExecutor, type SchedulingMode } from './executor.ts';
-import { openGpuKernel } from './gpu-kernel.ts';
+import { NoGpuError, openGpuKernel, type GpuHost } from '../gpu/kernel.ts';
+import { hostSha256 } from './sha256.ts';
 import { sharedMemorySupport } from './shared-memory.ts';
 import { compileKernel, noWasm } from './kernel-module.ts';
 
@@ -113,7 +114,7 @@ export class Miner extends Engine {
     } else {
       // The device opens asynchronously; no piece runs on it before, and the workers are made only where needed.
       const onChange = options.onBackendChange;
-      super(build, engineOptions, (events) => (gpu = new BackendExecutor(events, backend, openGpuKernel(), workers, onChange)));
+      super(build, engineOptions, (events) => (gpu = new BackendExecutor(events, backend, openBrowserGpu(), workers, hostSha256(), onChange)));
     }
     this.mode = mode;
     this.#gpu = gpu;
@@ -127,5 +128,20 @@ export class Miner extends Engine {
   /** What was asked for, what hashes, the adapter, `auto`'s measured rates, and why the GPU is not used where it is not. */
   get backendStatus(): BackendStatus {
     return this.#gpu?.status ?? { choice: 'wasm', active: 'wasm', calibrating: false, adapter: null, rates: { webgpu: null, wasm: null }, gpuProblem: null };
+  }
+}
+
+/**
+ * The page's GPU kernel on `navigator.gpu`.
+ * @throws SupportError `no-webgpu` where the browser has no WebGPU or offers no adapter.
+ */
+async function openBrowserGpu(): Promise<Awaited<ReturnType<typeof openGpuKernel>>> {
+  try {
+    return await openGpuKernel((globalThis.navigator as { gpu?: GpuHost } | undefined)?.gpu, {
+      noWebGpu: 'this browser has no WebGPU (navigator.gpu is missing): it needs a secure page (https or localhost) in a browser with WebGPU, such as Chrome or Edge 113 or later; the wasm backend runs anywhere',
+      noAdapter: 'this browser has WebGPU but offers no adapter: no usable GPU, or the GPU is blocked; the wasm backend runs anywhere',
+    });
+  } catch (err) {
+    throw err instanceof NoGpuError ? new SupportError('no-webgpu', err.message) : err;
   }
 }

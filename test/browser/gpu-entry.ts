@@ -2,8 +2,9 @@
 // executor as its only executor (no workers behind it, unlike the Miner's backend-executor.ts),
 // so these tests see the GPU's own answers.
 import { Engine, type EngineOptions } from '../../src/core/engine.ts';
-import { GpuExecutor } from '../../src/browser/gpu-executor.ts';
-import { GpuKernel } from '../../src/browser/gpu-kernel.ts';
+import { GpuExecutor } from '../../src/gpu/executor.ts';
+import { hostSha256 } from '../../src/browser/sha256.ts';
+import { GpuKernel } from '../../src/gpu/kernel.ts';
 
 export { GpuKernel };
 
@@ -14,7 +15,7 @@ export class GpuEngine extends Engine {
   constructor(kernel: GpuKernel, options: Omit<EngineOptions, 'threads'> = {}) {
     let made: GpuExecutor | undefined;
     // The build names the wasm kernel the engine would report; this engine runs none.
-    super('simd', { threads: 1, ...options }, (events) => (made = new GpuExecutor(events, kernel)));
+    super('simd', { threads: 1, ...options }, (events) => (made = new GpuExecutor(events, kernel, { sha: hostSha256() })));
     this.executor = made!;
   }
 }

@@ -1,4 +1,4 @@
-// The WebGPU kernel (src/browser/gpu-kernel.ts) in Debian's Chromium on SwiftShader's
+// The WebGPU kernel (src/gpu/kernel.ts) in Debian's Chromium on SwiftShader's
 // software adapter, against node:crypto: full digests of 10,000 nonces per width (V1 up to
 // ffffffff, V2 across a 2^32 boundary), every fixture vector's hit at its nonce for each
 // target of its checks, a window ending at it with the real bound and with the prefix alone,

@@ -11,7 +11,7 @@ import { sharedMemorySupport } from '../../src/browser/shared-memory.ts';
 import { hexToBytes } from '../../src/core/bytes.ts';
 import { nonceFromHex } from '../../src/core/protocol.ts';
 import { verifySolution } from '../../src/core/verify.ts';
-import type { BackendStatus } from '../../src/browser/backend-executor.ts';
+import type { BackendStatus } from '../../src/gpu/backend-executor.ts';
 import { describeBackend } from '../../web/backend-control.ts';
 import { formatDuration, formatRate, parseNonceField, parseThreads } from '../../web/format.ts';
 import { checkForm } from '../../web/form-check.ts';
@@ -240,7 +240,7 @@ describe('sharedMemorySupport', () => {
 });
 
 describe('the card\'s Hashing on sentence', () => {
-  const soft = { vendor: 'google', architecture: 'swiftshader', fallback: false };
+  const soft = { vendor: 'google', architecture: 'swiftshader', device: '', description: '', fallback: false };
   const status = (over: Partial<BackendStatus>): BackendStatus => ({
     choice: 'auto', active: 'wasm', calibrating: false, adapter: null, rates: { webgpu: null, wasm: null }, gpuProblem: null, ...over,
   });
@@ -253,11 +253,11 @@ describe('the card\'s Hashing on sentence', () => {
     expect(say({ active: 'webgpu', calibrating: true, adapter: soft })).toBe('Measuring the GPU (google swiftshader, a software adapter) (measuring…) against the workers (next); the faster keeps hashing');
     expect(say({ calibrating: true, adapter: soft, rates: { webgpu: 150_000, wasm: null } })).toBe('Measuring the GPU (google swiftshader, a software adapter) (150 kh/s) against the workers (measuring…); the faster keeps hashing');
     expect(say({ adapter: soft, rates: { webgpu: 150_000, wasm: 4_000_000 } })).toBe('CPU: WebAssembly workers, faster here than the GPU (google swiftshader, a software adapter): 4.00 Mh/s against 150 kh/s');
-    const real = { vendor: 'nvidia', architecture: 'ampere', fallback: false };
+    const real = { vendor: 'nvidia', architecture: 'ampere', device: '', description: '', fallback: false };
     expect(say({ active: 'webgpu', adapter: real, rates: { webgpu: 2e9, wasm: 4e6 } })).toBe('GPU through WebGPU: the GPU (nvidia ampere), faster here: 2.00 Gh/s against 4.00 Mh/s for the workers');
     expect(say({ choice: 'webgpu', adapter: real, gpuProblem: 'the GPU device was lost (unknown)' })).toBe('CPU: WebAssembly workers, since the GPU (nvidia ampere) stopped: the GPU device was lost (unknown)');
     expect(say({ gpuProblem: 'no adapter' })).toBe('CPU: WebAssembly workers (no GPU: no adapter)');
     expect(say({ choice: 'webgpu', active: 'webgpu', gpuProblem: 'no adapter' })).toBe('GPU unavailable: no adapter');
-    expect(say({ choice: 'webgpu', active: 'webgpu', adapter: { vendor: '', architecture: '', fallback: true } })).toBe('GPU through WebGPU: the GPU (details hidden by the browser, a software adapter)');
+    expect(say({ choice: 'webgpu', active: 'webgpu', adapter: { vendor: '', architecture: '', device: '', description: '', fallback: true } })).toBe('GPU through WebGPU: the GPU (details hidden by the browser, a software adapter)');
   });
 });

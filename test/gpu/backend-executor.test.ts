@@ -1,12 +1,12 @@
-// The browser Miner's GPU side (src/browser/backend-executor.ts over the real GpuExecutor and
+// The Miners' GPU side (src/gpu/backend-executor.ts over the real GpuExecutor and
 // engine) in Node, against a fake GPU kernel and fake workers that search at set rates and
 // record every nonce they search, with a real vector's hit so the real verification passes.
 // What a SwiftShader adapter cannot show: `auto` keeping a GPU that is faster, and the exact
 // hand-over on a failure: in every case the answer is the lowest hit and every nonce up to it
 // is searched exactly once, by one side or the other.
 import { afterEach, describe, expect, it } from 'vitest';
-import { BackendExecutor, type BackendChoice, type BackendStatus } from '../../src/browser/backend-executor.ts';
-import type { GpuKernel } from '../../src/browser/gpu-kernel.ts';
+import { BackendExecutor, type BackendChoice, type BackendStatus } from '../../src/gpu/backend-executor.ts';
+import type { GpuSearcher } from '../../src/gpu/executor.ts';
 import { Engine, type Executor, type ExecutorEvents, type PieceEnd, type PieceOrder, type RunningPiece } from '../../src/core/engine.ts';
 import type { MineResponse } from '../../src/core/job-api.ts';
 import type { ScanResult } from '../../src/core/kernel.ts';
@@ -45,7 +45,7 @@ class World {
 
 /** A GPU kernel that searches `rate` nonces per ms, and fails as told from dispatch `failAfter` on. */
 class FakeGpu {
-  readonly adapter = { vendor: 'test', architecture: 'fake', fallback: false };
+  readonly adapter = { vendor: 'test', architecture: 'fake', device: '', description: '', fallback: false };
   dispatches = 0;
   destroyed = false;
   #busyUntil = 0;
@@ -125,8 +125,9 @@ class FakeMiner extends Engine {
     const made: { backend?: BackendExecutor; workers?: FakeWorkers } = {};
     const world = gpu instanceof FakeGpu ? gpu.world : new World();
     super('simd', { threads: 2, chunkSize: 65_536n }, (events) => (made.backend = new BackendExecutor(
-      events, choice, Promise.resolve(gpu as unknown as GpuKernel),
+      events, choice, Promise.resolve(gpu as unknown as GpuSearcher),
       (ev) => (made.workers = new FakeWorkers(ev, world, workerRate)),
+      { name: 'node:crypto', digest: nodeSha256 },
       (s) => statuses.push(s),
     )));
     this.statuses = statuses;
@@ -196,7 +197,7 @@ describe('the GPU side of the browser Miner, against fakes', () => {
       expect(await mineWindow(miner)).toMatchObject({ nonce_hex: V.nonce_hex });
       expect(world.misses()).toEqual([]);
       expect(miner.status.active).toBe('wasm');
-      expect(miner.status.gpuProblem).toMatch(kind === 'lost' ? /device was lost/ : /as a hit but WebCrypto SHA-256 refuses it/);
+      expect(miner.status.gpuProblem).toMatch(kind === 'lost' ? /device was lost/ : /as a hit but node:crypto SHA-256 refuses it/);
       expect(miner.statuses.map((s) => s.active)).toEqual(['webgpu', 'wasm']);
       // The GPU did part of the work before it failed, and is not used again.
       expect(world.searched.slice(0, 4096).every((x) => x === 1)).toBe(true);

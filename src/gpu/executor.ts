@@ -6,12 +6,13 @@
  * once, so the GPU computes the next while the last is read back (one under a
  * throttle, which rests between them).
  *
- * Every hit is checked with the page's WebCrypto (or the core's pure-TS
- * SHA-256) as soon as it is read back, before the piece reports it. A hit that
+ * Every hit is checked with the host's SHA-256 (node:crypto in Node, WebCrypto
+ * or the core's pure-TS SHA-256 in a page), independent of the kernel, as soon
+ * as it is read back, before the piece reports it. A hit that
  * check refuses, a failed dispatch or a lost device ends the GPU's part: the
  * piece is reported searched up to the last dispatch that came back clean, so
- * the engine hands its rest out again, and `onFailure` is told (the browser
- * Miner then goes on with the wasm workers, backend-executor.ts).
+ * the engine hands its rest out again, and `onFailure` is told (the Miners
+ * then go on with the wasm workers, backend-executor.ts).
  * @module
  */
 import type { Executor, ExecutorEvents, PieceEnd, PieceOrder, RunningPiece } from '../core/engine.ts';
@@ -19,9 +20,8 @@ import type { HitCheck } from '../core/job-api.ts';
 import type { ScanResult } from '../core/kernel.ts';
 import { Rest, restAfter } from '../core/piece-run.ts';
 import { nonceToHex, type MineRequest } from '../core/protocol.ts';
-import { checkHit, digestBelowBound, powDigest } from '../core/verify.ts';
-import { GPU_IN_FLIGHT, GPU_MAX_DISPATCH, type GpuKernel } from './gpu-kernel.ts';
-import { hostSha256 } from './sha256.ts';
+import { checkHit, digestBelowBound, powDigest, type Sha256 } from '../core/verify.ts';
+import { GPU_IN_FLIGHT, GPU_MAX_DISPATCH, type GpuKernel } from './kernel.ts';
 
 /** Milliseconds one dispatch should take: short enough for a prompt halt, long enough to keep the GPU busy. */
 export const TARGET_DISPATCH_MS = 60;
@@ -32,8 +32,22 @@ export const DISPATCHES_PER_PIECE = 16;
 const MIN_DISPATCH = 1024;
 const MAX_DISPATCH = Math.min(1 << 26, GPU_MAX_DISPATCH);
 
+/** A SHA-256 independent of the kernel, with the name a {@link HitCheck} reports. */
+export interface HostSha256 {
+  readonly name: HitCheck['sha256'];
+  readonly digest: Sha256;
+}
+
+/**
+ * What the executor drives: a {@link GpuKernel}, or a stand-in for one (the Node
+ * host's kernel in a child process, a test's fake).
+ */
+export type GpuSearcher = Pick<GpuKernel, 'adapter' | 'setJob' | 'submit' | 'destroy'>;
+
 /** Options of {@link GpuExecutor}. */
 export interface GpuExecutorOptions {
+  /** The SHA-256 that checks every GPU hit and verifies answers. */
+  sha: HostSha256;
   /** Nonces in the first dispatch (default {@link FIRST_DISPATCH}). */
   firstDispatch?: number;
   /**
@@ -61,7 +75,7 @@ export class GpuExecutor implements Executor {
   readonly #events: ExecutorEvents;
   readonly #options: GpuExecutorOptions;
   /** The kernel once its device is open and it is compiled. */
-  #kernel: GpuKernel | null = null;
+  #kernel: GpuSearcher | null = null;
   #dispatch: number;
   #jobId: number | null = null;
   #running: Promise<void> | null = null;
@@ -76,7 +90,7 @@ export class GpuExecutor implements Executor {
    * @param kernel - the kernel, or its promise (opening a device is asynchronous): no piece
    * runs until it resolves, and a rejection fails every job with its reason.
    */
-  constructor(events: ExecutorEvents, kernel: GpuKernel | Promise<GpuKernel>, options: GpuExecutorOptions = {}) {
+  constructor(events: ExecutorEvents, kernel: GpuSearcher | Promise<GpuSearcher>, options: GpuExecutorOptions) {
     this.#events = events;
     this.#options = options;
     this.#dispatch = options.firstDispatch ?? FIRST_DISPATCH;
@@ -175,7 +189,7 @@ export class GpuExecutor implements Executor {
   }
 
   verify(request: MineRequest, nonce: bigint): Promise<HitCheck> {
-    const sha = hostSha256();
+    const sha = this.#options.sha;
     return checkHit(request, nonce, sha.digest, sha.name);
   }
 
@@ -193,7 +207,7 @@ export class GpuExecutor implements Executor {
    * @throws Error when it is not a hit: the GPU cannot be trusted.
    */
   async #confirm(order: PieceOrder, nonce: bigint): Promise<void> {
-    const sha = hostSha256();
+    const sha = this.#options.sha;
     if (!digestBelowBound(await powDigest(order, nonce, sha.digest), order.bound)) {
       throw new Error(`the GPU reported nonce ${nonceToHex(nonce, order.nonceWidth)} as a hit but ${sha.name} SHA-256 refuses it, so the GPU is no longer trusted`);
     }

@@ -1,12 +1,12 @@
 /**
- * The browser Miner's executor for `backend: 'webgpu'` and `'auto'`: the GPU
- * executor, with the wasm workers behind it.
+ * The Miners' executor for `backend: 'webgpu'` and `'auto'` (in a page and in
+ * Node alike): the GPU executor, with the wasm workers behind it.
  *
  * - `webgpu`: the GPU hashes. Where it fails mid-job (a lost device, a failed
- *   dispatch, a hit the page's SHA-256 refuses), its piece comes back searched
+ *   dispatch, a hit the host's SHA-256 refuses), its piece comes back searched
  *   up to its last clean dispatch and the wasm workers go on from there, so
  *   nothing is skipped and nothing below the hit is searched twice. A GPU that
- *   cannot be opened at all fails the jobs (SupportError `no-webgpu`): asked
+ *   cannot be opened at all fails the jobs with the opening's error: asked
  *   for the GPU, the miner does not silently switch.
  * - `auto`: the workers hash while the adapter opens; where one does, a
  *   calibration on the job's own nonces (nothing is searched for nothing): the GPU alone for
@@ -21,10 +21,10 @@
 import type { Executor, ExecutorEvents, PieceEnd, PieceOrder, RunningPiece } from '../core/engine.ts';
 import type { HitCheck } from '../core/job-api.ts';
 import type { MineRequest } from '../core/protocol.ts';
-import { GpuExecutor } from './gpu-executor.ts';
-import type { GpuAdapterSummary, GpuKernel } from './gpu-kernel.ts';
+import { GpuExecutor, type GpuSearcher, type HostSha256 } from './executor.ts';
+import type { GpuAdapterSummary } from './kernel.ts';
 
-/** What hashes: the wasm kernel on Web Workers, or the WGSL kernel on the GPU through WebGPU. */
+/** What hashes: the wasm kernel on the host's threads, or the WGSL kernel on the GPU through WebGPU. */
 export type Backend = 'wasm' | 'webgpu';
 
 /** What a Miner may be asked to use: a backend, or `auto` (the faster of the two where there is a GPU). */
@@ -87,13 +87,14 @@ export class BackendExecutor implements Executor {
   #closed = false;
 
   /**
-   * @param kernel - the GPU kernel's promise ({@link openGpuKernel}); a rejection means no GPU.
+   * @param kernel - the GPU kernel's promise (openGpuKernel, or a host's stand-in); a rejection means no GPU.
    * @param wasm - makes the wasm executor, when it is first needed.
+   * @param sha - the host's SHA-256, which checks every GPU hit.
    * @param onChange - told whenever the status changes (a calibration ends, the GPU fails).
    */
   constructor(
-    events: ExecutorEvents, choice: 'auto' | 'webgpu', kernel: Promise<GpuKernel>,
-    wasm: (events: ExecutorEvents) => Executor, onChange: (status: BackendStatus) => void = () => {},
+    events: ExecutorEvents, choice: 'auto' | 'webgpu', kernel: Promise<GpuSearcher>,
+    wasm: (events: ExecutorEvents) => Executor, sha: HostSha256, onChange: (status: BackendStatus) => void = () => {},
   ) {
     this.#events = events;
     this.#choice = choice;
@@ -118,6 +119,7 @@ export class BackendExecutor implements Executor {
         else this.#switch('wasm');
       },
     }, opened, {
+      sha,
       onFailure: (err) => {
         this.#gpuProblem = err.message;
         this.#switch('wasm');

@@ -8,12 +8,18 @@
  * and the verifying SHA-256 stays independent of everything here.
  *
  * This is the kernel, its host wrapper and the device it runs on; the engine
- * schedules it through gpu-executor.ts.
+ * schedules it through executor.ts. Host-neutral: it takes a WebGPU `GPU`
+ * object (`navigator.gpu` in a page, Dawn's `create()` in Node).
  * @module
  */
 import type { ScanResult } from '../core/kernel.ts';
 import type { KernelBound, NonceWidth } from '../core/protocol.ts';
-import { SupportError } from './errors.ts';
+
+// WebGPU's flag values (fixed by the specification), so the kernel needs none of the host's globals:
+// Dawn in Node exports them instead of defining them globally.
+const BUFFER = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
+const MAP_READ = 0x1;
+const COMPUTE_STAGE = 0x4;
 
 /** Invocations per workgroup. */
 export const GPU_WORKGROUP = 64;
@@ -149,13 +155,17 @@ interface Segment {
   count: number;
 }
 
-/** What the page shows of the adapter a kernel runs on (from `GPUAdapter.info`). */
+/** What hosts show of the adapter a kernel runs on (from `GPUAdapter.info`); a field the host hides is empty. */
 export interface GpuAdapterSummary {
-  /** E.g. `nvidia`, `amd`, `intel`, `apple`; `google` for SwiftShader. Empty where the browser hides it. */
+  /** E.g. `nvidia`, `amd`, `intel`, `apple`; `google` for SwiftShader, `mesa` for llvmpipe. */
   readonly vendor: string;
   /** E.g. `turing`, `rdna-2`; `swiftshader` for Chromium's software adapter. */
   readonly architecture: string;
-  /** Whether the browser says it is a fallback (software) adapter. */
+  /** The device's name where the host gives it, e.g. `llvmpipe (LLVM 15.0.6, 256 bits)`. */
+  readonly device: string;
+  /** The driver's description where the host gives it. */
+  readonly description: string;
+  /** Whether it is a software adapter: the host says it is a fallback adapter, or its names are a known software rasteriser's. */
   readonly fallback: boolean;
 }
 
@@ -199,13 +209,13 @@ export class GpuKernel {
     });
     this.#pipelines = pipelines;
     this.#layout = layout;
-    this.#spare = device.createBuffer({ size: 32, usage: GPUBufferUsage.STORAGE });
-    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
+    this.#spare = device.createBuffer({ size: 32, usage: BUFFER.STORAGE });
+    const usage = BUFFER.STORAGE | BUFFER.COPY_DST | BUFFER.COPY_SRC;
     this.#job = device.createBuffer({ size: JOB_WORDS * 4, usage });
     this.#mid = device.createBuffer({ size: 32, usage });
     this.#lowest = device.createBuffer({ size: 4, usage });
     this.#reads = Array.from({ length: GPU_IN_FLIGHT }, () => ({
-      buffer: device.createBuffer({ size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+      buffer: device.createBuffer({ size: 4, usage: BUFFER.MAP_READ | BUFFER.COPY_DST }),
       busy: false,
     }));
     this.#group = this.#bindGroup(this.#spare);
@@ -214,7 +224,7 @@ export class GpuKernel {
   /** Compile the kernel on `device` (asynchronously, so a compile error rejects here). */
   static async create(device: GPUDevice, adapter: GpuAdapterSummary | null = null): Promise<GpuKernel> {
     const module = device.createShaderModule({ code: GPU_KERNEL_WGSL });
-    const storage = (type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type } });
+    const storage = (type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({ binding: 0, visibility: COMPUTE_STAGE, buffer: { type } });
     const layout = device.createBindGroupLayout({
       entries: [
         storage('read-only-storage'),
@@ -293,7 +303,7 @@ export class GpuKernel {
     this.#device.queue.writeBuffer(this.#lowest, 0, new Uint32Array([NO_HIT]));
     const [x, y] = this.#setSegment(segment);
     this.#run('search', x, y, this.#group, (encoder) => encoder.copyBufferToBuffer(this.#lowest, 0, read.buffer, 0, 4));
-    return read.buffer.mapAsync(GPUMapMode.READ).then(
+    return read.buffer.mapAsync(MAP_READ).then(
       () => {
         const index = new Uint32Array(read.buffer.getMappedRange())[0];
         read.buffer.unmap();
@@ -324,7 +334,7 @@ export class GpuKernel {
       const buffers = this.#digestBuffersOf(size);
       const [x, y] = this.#setSegment(segment);
       this.#run('digest', x, y, buffers.group, (encoder) => encoder.copyBufferToBuffer(buffers.out, 0, buffers.read, 0, size));
-      await buffers.read.mapAsync(GPUMapMode.READ, 0, size);
+      await buffers.read.mapAsync(MAP_READ, 0, size);
       const words = new Uint32Array(buffers.read.getMappedRange(0, size));
       const view = new DataView(out.buffer, at, size);
       for (let i = 0; i < words.length; i++) view.setUint32(i * 4, words[i], false);
@@ -383,8 +393,8 @@ export class GpuKernel {
     if (!this.#digestBuffers || this.#digestBuffers.size < size) {
       this.#digestBuffers?.out.destroy();
       this.#digestBuffers?.read.destroy();
-      const out = this.#device.createBuffer({ size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-      const read = this.#device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      const out = this.#device.createBuffer({ size, usage: BUFFER.STORAGE | BUFFER.COPY_SRC });
+      const read = this.#device.createBuffer({ size, usage: BUFFER.MAP_READ | BUFFER.COPY_DST });
       this.#digestBuffers = { size, out, read, group: this.#bindGroup(out) };
     }
     return this.#digestBuffers;
@@ -417,25 +427,58 @@ export class GpuKernel {
   }
 }
 
-/** The part of `navigator.gpu` {@link openGpuKernel} uses (a parameter for tests). */
+/** The part of a WebGPU `GPU` object {@link openGpuKernel} uses (`navigator.gpu`, or Dawn's `create()` in Node). */
 export interface GpuHost {
   requestAdapter(options?: GPURequestAdapterOptions): Promise<GPUAdapter | null>;
 }
 
+/** No GPU could be opened: the host has no WebGPU, or offers no adapter. The message says which, in the host's words. */
+export class NoGpuError extends Error {
+  override readonly name = 'NoGpuError';
+}
+
+/** Options of {@link openGpuKernel}. */
+export interface OpenGpuOptions {
+  /** Adapter options beyond `powerPreference: 'high-performance'` (Dawn's OpenGL ES backend needs `featureLevel: 'compatibility'`). */
+  adapter?: GPURequestAdapterOptions;
+  /** The message of the {@link NoGpuError} where `gpu` is missing. */
+  noWebGpu?: string;
+  /** The message of the {@link NoGpuError} where the host offers no adapter. */
+  noAdapter?: string;
+}
+
 /**
- * Open the browser's WebGPU adapter (high-performance preferred), its device,
- * and the kernel on it.
- * @throws SupportError `no-webgpu` where the browser has no WebGPU or offers no adapter.
+ * Open `gpu`'s adapter (high-performance preferred), its device with the limits
+ * the kernel needs, and the kernel on it.
+ * @throws NoGpuError where `gpu` is missing or offers no adapter.
  */
-export async function openGpuKernel(gpu: GpuHost | undefined = (globalThis.navigator as { gpu?: GpuHost } | undefined)?.gpu): Promise<GpuKernel> {
-  if (!gpu) {
-    throw new SupportError('no-webgpu', 'this browser has no WebGPU (navigator.gpu is missing): it needs a secure page (https or localhost) in a browser with WebGPU, such as Chrome or Edge 113 or later; the wasm backend runs anywhere');
-  }
-  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) {
-    throw new SupportError('no-webgpu', 'this browser has WebGPU but offers no adapter: no usable GPU, or the GPU is blocked; the wasm backend runs anywhere');
-  }
-  const info = adapter.info as GPUAdapterInfo | undefined; // missing before Chrome 114
-  const summary = { vendor: info?.vendor ?? '', architecture: info?.architecture ?? '', fallback: Boolean((info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter) };
-  return GpuKernel.create(await adapter.requestDevice(), summary);
+export async function openGpuKernel(gpu: GpuHost | undefined, options: OpenGpuOptions = {}): Promise<GpuKernel> {
+  if (!gpu) throw new NoGpuError(options.noWebGpu ?? 'there is no WebGPU here');
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance', ...options.adapter });
+  if (!adapter) throw new NoGpuError(options.noAdapter ?? 'WebGPU offers no adapter here');
+  const device = await adapter.requestDevice({ requiredLimits: kernelLimits(adapter.limits) });
+  return GpuKernel.create(device, adapterSummary(adapter));
+}
+
+/** What the kernel needs of a device beyond the defaults (a compatibility-level device allows 128 invocations per workgroup unless asked). */
+function kernelLimits(limits: GPUSupportedLimits): Record<string, number> {
+  // Never below the core defaults (256), which a device gives anyway.
+  const size = Math.min(Math.max(GPU_WORKGROUP, 256), limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
+  return { maxComputeInvocationsPerWorkgroup: size, maxComputeWorkgroupSizeX: size };
+}
+
+/** What {@link GpuAdapterSummary} keeps of an adapter's info (missing before Chrome 114). */
+function adapterSummary(adapter: GPUAdapter): GpuAdapterSummary {
+  const info = adapter.info as (GPUAdapterInfo & { isFallbackAdapter?: boolean }) | undefined;
+  const fallback = Boolean(info?.isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter);
+  return {
+    vendor: info?.vendor ?? '', architecture: info?.architecture ?? '', device: info?.device ?? '', description: info?.description ?? '',
+    fallback: fallback || isSoftwareAdapter(info),
+  };
+}
+
+/** Software rasterisers that do not call themselves fallback adapters: Mesa's llvmpipe and lavapipe, SwiftShader, WARP. */
+function isSoftwareAdapter(info: GPUAdapterInfo | undefined): boolean {
+  const words = `${info?.vendor ?? ''} ${info?.architecture ?? ''} ${info?.device ?? ''} ${info?.description ?? ''}`;
+  return /llvmpipe|lavapipe|swiftshader|softpipe|microsoft basic render/i.test(words);
 }
