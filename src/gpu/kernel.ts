@@ -477,8 +477,8 @@ function adapterSummary(adapter: GPUAdapter): GpuAdapterSummary {
   };
 }
 
-/** Software rasterisers that do not call themselves fallback adapters: Mesa's llvmpipe and lavapipe, SwiftShader, WARP. */
-function isSoftwareAdapter(info: GPUAdapterInfo | undefined): boolean {
+/** Whether an adapter's names are a software rasteriser's (which need not call themselves fallback adapters): Mesa's llvmpipe and lavapipe, SwiftShader, WARP. */
+export function isSoftwareAdapter(info: Partial<Pick<GPUAdapterInfo, 'vendor' | 'architecture' | 'device' | 'description'>> | undefined): boolean {
   const words = `${info?.vendor ?? ''} ${info?.architecture ?? ''} ${info?.device ?? ''} ${info?.description ?? ''}`;
   return /llvmpipe|lavapipe|swiftshader|softpipe|microsoft basic render/i.test(words);
 }
