@@ -5,7 +5,7 @@
  * for one visit without being remembered.
  * @module
  */
-import { BACKENDS, type BackendChoice, type BackendStatus } from '../src/browser/miner.ts';
+import { isBackendChoice, type BackendChoice, type BackendStatus } from '../src/gpu/backend-executor.ts';
 import { storage } from './history.ts';
 
 const KEY = 'dmint-miner:backend';
@@ -13,10 +13,7 @@ const KEY = 'dmint-miner:backend';
 /** The choice of a browser that has none stored: the GPU only where it wins. */
 export const DEFAULT_BACKEND: BackendChoice = 'auto';
 
-/** Whether `value` names a backend the Miner takes. */
-export function isBackendChoice(value: string): value is BackendChoice {
-  return (BACKENDS as readonly string[]).includes(value);
-}
+export { isBackendChoice };
 
 /** The select and what it holds. */
 export class BackendControl {

@@ -15,7 +15,7 @@ import { kernelBinaries } from '../core/binaries.ts';
 import { Engine, type ExecutorEvents } from '../core/engine.ts';
 import { chooseBuild, type KernelBuild } from '../core/kernel.ts';
 import { SupportError } from './errors.ts';
-import { BackendExecutor, type Backend, type BackendChoice, type BackendStatus } from '../gpu/backend-executor.ts';
+import { BACKENDS, BackendExecutor, checkBackend, type Backend, type BackendChoice, type BackendStatus } from '../gpu/backend-executor.ts';
 import { WorkerExecutor, type SchedulingMode } from './executor.ts';
 import { NoGpuError, openGpuKernel, type GpuHost } from '../gpu/kernel.ts';
 import { hostSha256 } from './sha256.ts';
@@ -24,8 +24,7 @@ import { compileKernel, noWasm } from './kernel-module.ts';
 
 export type { Backend, BackendChoice, BackendStatus };
 
-/** The backends {@link Miner} accepts. */
-export const BACKENDS: readonly BackendChoice[] = ['auto', 'wasm', 'webgpu'];
+export { BACKENDS };
 
 /** Options of {@link Miner}. */
 export interface MinerOptions {
@@ -86,8 +85,7 @@ export class Miner extends Engine {
    * shared mode where memory cannot be shared.
    */
   constructor(options: MinerOptions = {}) {
-    const backend = options.backend ?? 'wasm';
-    if (!BACKENDS.includes(backend)) throw new RangeError(`backend must be one of ${BACKENDS.join(', ')}, got ${JSON.stringify(backend)}`);
+    const backend = checkBackend(options.backend ?? 'wasm');
     if (typeof WebAssembly !== 'object') {
       throw noWasm();
     }

@@ -25,4 +25,4 @@ export type FromChild =
   | { type: 'progress'; id: JobId; attempts: number; elapsed_s: number; rate: number; watermark: string }
   | { type: 'result'; id: JobId; response: MineResponse }
   | { type: 'error'; id: JobId | null; name: string; message: string }
-  | { type: 'status'; threads: number; activeThreads: number; paused: boolean; jobs: number; throttle: number };
+  | { type: 'status'; threads: number; activeThreads: number; paused: boolean; jobs: number; throttle: number; backend: 'wasm' | 'webgpu' };

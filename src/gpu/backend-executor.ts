@@ -30,6 +30,23 @@ export type Backend = 'wasm' | 'webgpu';
 /** What a Miner may be asked to use: a backend, or `auto` (the faster of the two where there is a GPU). */
 export type BackendChoice = Backend | 'auto';
 
+/** The backends the Miners accept. */
+export const BACKENDS: readonly BackendChoice[] = ['auto', 'wasm', 'webgpu'];
+
+/** Whether `value` names a backend the Miners accept. */
+export function isBackendChoice(value: unknown): value is BackendChoice {
+  return (BACKENDS as readonly unknown[]).includes(value);
+}
+
+/**
+ * `backend`, checked.
+ * @throws RangeError unless it is one of {@link BACKENDS}.
+ */
+export function checkBackend(backend: unknown): BackendChoice {
+  if (!isBackendChoice(backend)) throw new RangeError(`backend must be one of ${BACKENDS.join(', ')}, got ${JSON.stringify(backend)}`);
+  return backend;
+}
+
 /** Milliseconds each side hashes alone while `auto` calibrates (after the GPU's warm-up dispatches). */
 export const CALIBRATION_MS = 400;
 /** The GPU's first dispatches, left out of its rate: they include the pipeline's warm-up. */

@@ -9,6 +9,7 @@ import { NONCE_TEXT_FORM, parseNonceText } from '../core/format.ts';
 import { parseThrottleText, type Shard } from '../core/range.ts';
 import { UsageError, closest, readFlags, type FlagSpec, type GivenFlag, type ReadFlags } from './flags.ts';
 import type { MergeArgs } from './merge.ts';
+import { BACKENDS, isBackendChoice, type BackendChoice } from '../gpu/backend-executor.ts';
 
 export { UsageError } from './flags.ts';
 
@@ -33,7 +34,16 @@ export interface MineArgs {
   throttle: number;
   /** `low` lowers the process's scheduling priority before any thread starts. */
   priority: Priority;
+  /** What hashes: the wasm workers, the GPU, or `auto` (the faster, measured on the job). */
+  backend: BackendChoice;
 }
+
+/**
+ * The CLI's backend when `--backend` is not given: `auto`, so a machine where
+ * the GPU (or Mesa's software adapter) hashes faster than the workers uses it
+ * without a flag, and one without a GPU loses nothing measurable (docs/gpu.md).
+ */
+export const DEFAULT_BACKEND: BackendChoice = 'auto';
 
 /** The process's scheduling priority while mining. */
 export type Priority = 'low' | 'normal';
@@ -75,6 +85,7 @@ const SECONDS_FORM = 'a number of seconds above 0 and at most 600';
 const SHARD_FORM = 'I/N (e.g. 2/4, or env:SLURM_ARRAY_TASK_ID/4)';
 const THROTTLE_FORM = 'a whole percent from 1 to 100 (the share of each thread\'s time spent hashing)';
 const PRIORITY_FORM = 'low or normal';
+const BACKEND_FORM = BACKENDS.join(', ').replace(/, ([^,]*)$/, ' or $1');
 const PORT_FORM = 'a port number from 0 to 65535 (0: any free port)';
 
 const workerFlags: FlagSpec[] = [
@@ -100,6 +111,7 @@ export const COMMAND_FLAGS: Record<'mine' | (typeof SUBCOMMANDS)[number], readon
     { name: 'shard', kind: 'value', form: SHARD_FORM },
     { name: 'throttle', kind: 'value', form: THROTTLE_FORM },
     { name: 'priority', kind: 'value', form: PRIORITY_FORM },
+    { name: 'backend', kind: 'value', form: BACKEND_FORM },
     { name: 'protocol-version', kind: 'switch' },
     { name: 'version', kind: 'switch', short: 'V' },
     helpFlag,
@@ -152,6 +164,13 @@ function parsePriority(given: GivenFlag | undefined): Priority {
   if (given === undefined) return 'normal';
   const text = given.value as string;
   if (text !== 'low' && text !== 'normal') throw new UsageError(`${given.typed} takes ${PRIORITY_FORM}, got ${shown(text)}`);
+  return text;
+}
+
+function parseBackend(given: GivenFlag | undefined): BackendChoice {
+  if (given === undefined) return DEFAULT_BACKEND;
+  const text = given.value as string;
+  if (!isBackendChoice(text)) throw new UsageError(`${given.typed} takes ${BACKEND_FORM}, got ${shown(text)}`);
   return text;
 }
 
@@ -257,6 +276,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     shard: shard === undefined ? undefined : parseShard(shard, env),
     throttle: parseThrottle(flags.get('throttle')),
     priority: parsePriority(flags.get('priority')),
+    backend: parseBackend(flags.get('backend')),
   };
 }
 
@@ -301,6 +321,14 @@ Options:
                             any thread starts (nice 19; the idle class on
                             Windows); where the OS refuses, a note and normal
                             priority (default: normal)
+  --backend B               what hashes: wasm (the worker threads), webgpu (the
+                            GPU through Dawn, the optional 'webgpu' package;
+                            Mesa's software adapter where there is no GPU) or
+                            auto (default: the workers hash while the GPU opens,
+                            then both are measured on the job and the faster
+                            keeps it; no GPU: the workers). --workers caps a
+                            software adapter's threads; --throttle rests between
+                            GPU dispatches. webgpu without a GPU: exit 1
   --shard I/N               search only the I-th of N equal parts of the range
                             (numbered from 0; the last takes the remainder); I may be
                             env:NAME, e.g. env:JOB_COMPLETION_INDEX or
@@ -327,7 +355,8 @@ runs until Ctrl-C or SIGTERM (exit 0). A port in use or a bad flag: exit 1.
 
 Exit codes:
   0    a valid nonce was found and printed
-  1    usage error, bad request, or internal error (one line on stderr, stdout empty)
+  1    usage error, bad request, no GPU for --backend webgpu, or internal error
+       (one line on stderr, stdout empty)
   2    the range was searched to its end without a valid nonce ({"exhausted":true})
   129  stopped by SIGHUP; 130 by SIGINT; 143 by SIGTERM (stdout empty; a status
        file says "stopped")

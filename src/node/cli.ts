@@ -8,6 +8,7 @@
  */
 import pkg from '../../package.json' with { type: 'json' };
 import { RequestError, VerificationError } from '../core/errors.ts';
+import { NoGpuError } from '../gpu/kernel.ts';
 import type { MineProgress } from '../core/job-api.ts';
 import { formatExhausted, formatHit, nonceFromHex, parseRequest, type MineRequest } from '../core/protocol.ts';
 import { nonceSpace, shardOf, type Shard } from '../core/range.ts';
@@ -18,7 +19,7 @@ import { runDoctor } from './doctor.ts';
 import { merge } from './merge.ts';
 import { Miner } from './miner.ts';
 import { lowerPriority } from './priority.ts';
-import { humanLine, jsonFrame } from './progress.ts';
+import { hashingLabel, humanLine, jsonFrame } from './progress.ts';
 import { StatusFile, StatusFileError, confirmedHit, jobFingerprint, readStatus, type Status, type StatusRange, type StatusState } from './status-file.ts';
 import { EOF_KEY, readRequestBytes, stdinTimeout } from './stdin.ts';
 
@@ -131,6 +132,7 @@ async function mineRange(args: MineArgs, request: MineRequest, bytes: Uint8Array
   const threads = chunks < BigInt(workers) ? Math.max(1, Number(chunks)) : workers;
   let last: MineProgress = { attempts: 0, elapsed_s: 0, rate: 0, watermark: start };
   let statusFailing = false;
+  let miner: Miner | undefined;
 
   const writeStatus = (state: StatusState, extra: { nonce_hex?: string; error?: string } = {}): void => {
     if (!status) return;
@@ -143,6 +145,7 @@ async function mineRange(args: MineArgs, request: MineRequest, bytes: Uint8Array
         rate_hs: Math.round(last.rate),
         elapsed_s: prior.elapsedS + last.elapsed_s,
         threads,
+        ...(miner ? { backend: miner.backend } : {}),
         range: { start: range.start.toString(), count: range.count.toString() },
         whole: { start: whole.start.toString(), count: whole.count.toString() },
         ...(args.shard ? { shard: args.shard } : {}),
@@ -172,7 +175,8 @@ async function mineRange(args: MineArgs, request: MineRequest, bytes: Uint8Array
   }
   if (resumed?.saved && !args.quiet) say(`resuming ${status!.path}: nonces [${start}, ${end}) are left of [${range.start}, ${end})`);
 
-  const miner = new Miner({ threads: workers, headStart: true, throttle: args.throttle });
+  const running = new Miner({ threads: workers, headStart: true, throttle: args.throttle, backend: args.backend });
+  miner = running;
   const controller = new AbortController();
   let signalCode: number | undefined;
   const onSignal = (code: number) => (): void => {
@@ -194,7 +198,7 @@ async function mineRange(args: MineArgs, request: MineRequest, bytes: Uint8Array
     setImmediate(() => {
       if (ended) return;
       if (style === 'json') process.stderr.write(jsonFrame(p));
-      else if (style === 'human') process.stderr.write(`\r\x1b[2K${humanLine(p, threads, count, request)}`);
+      else if (style === 'human') process.stderr.write(`\r\x1b[2K${humanLine(p, hashingLabel(running.backendStatus, threads), count, request)}`);
     });
     if (p.elapsed_s - lastStatus >= 1) {
       lastStatus = p.elapsed_s;
@@ -204,7 +208,7 @@ async function mineRange(args: MineArgs, request: MineRequest, bytes: Uint8Array
   writeStatus('mining');
 
   try {
-    const response = await miner.mine(new TextDecoder().decode(bytes), { start, count, signal: controller.signal, onProgress }).finally(() => {
+    const response = await running.mine(new TextDecoder().decode(bytes), { start, count, signal: controller.signal, onProgress }).finally(() => {
       ended = true;
       if (style === 'human') process.stderr.write('\r\x1b[2K');
     });
@@ -226,7 +230,7 @@ async function mineRange(args: MineArgs, request: MineRequest, bytes: Uint8Array
     writeStatus('error', { error: (err as Error).message });
     throw err;
   } finally {
-    await miner.close();
+    await running.close();
   }
 }
 
@@ -279,6 +283,7 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError) say(`usage error: ${err.message}; see dmint-miner --help`);
     else if (err instanceof RequestError) say(`bad request: ${err.message}`);
     else if (err instanceof VerificationError || err instanceof StatusFileError) say(err.message);
+    else if (err instanceof NoGpuError) say(`--backend webgpu: ${err.message}`);
     else say(`internal error: ${(err as Error)?.stack?.split('\n').slice(0, 2).join(' ') ?? String(err)}`);
     return EXIT.error;
   }

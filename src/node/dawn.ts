@@ -14,6 +14,13 @@
  */
 import { NoGpuError, isSoftwareAdapter, openGpuKernel, type GpuHost, type GpuKernel } from '../gpu/kernel.ts';
 
+/**
+ * Every Dawn instance made, kept for the life of the process: Dawn's bindings go on processing an
+ * instance's events after the instance is collected, and crash there (seen with an instance that
+ * offered no adapter, once other work made the garbage collector run).
+ */
+const instances: GpuHost[] = [];
+
 /** What the `webgpu` package exports. */
 interface DawnModule {
   create(flags: string[]): GpuHost;
@@ -64,6 +71,7 @@ export async function openDawnKernel(dawn?: DawnModule, routes: readonly DawnRou
   let software: { gpu: GpuHost; route: DawnRoute } | null = null;
   for (const route of routes) {
     const gpu = module.create([...route.flags]);
+    instances.push(gpu);
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance', ...route.adapter });
     if (!adapter) continue;
     if (!isSoftwareAdapter(adapter.info) || route.softwareOk) return openGpuKernel(gpu, { adapter: route.adapter });

@@ -1,11 +1,14 @@
 /**
- * wasm-dmint-miner for Node: mine pyrxd protocol requests on worker threads from
- * any Node program (`mine`, `Miner`), or in a child process over IPC
+ * wasm-dmint-miner for Node: mine pyrxd protocol requests on worker threads (or
+ * the GPU, through the optional `webgpu` package) from any Node program (`mine`, `Miner`), or in a child process over IPC
  * (`spawnMiner`), plus the host-neutral core (parse, verify, estimate).
  * @module
  */
 export { mine, type MineOptions } from './mine.ts';
-export { Miner, abortError, type HitCheck, type JobOptions, type MinerOptions, type MineProgress, type MineResponse } from './miner.ts';
+export {
+  Miner, BACKENDS, abortError, type Backend, type BackendChoice, type BackendStatus, type HitCheck, type JobOptions, type MinerOptions, type MineProgress, type MineResponse,
+} from './miner.ts';
+export { NoGpuError, type GpuAdapterSummary } from '../gpu/kernel.ts';
 export { spawnMiner, type ChildStatus, type MinerProcess, type SpawnOptions } from './spawn.ts';
 export type { FromChild, ToChild, JobId } from '../core/ipc-messages.ts';
 export { VerificationError } from '../core/errors.ts';

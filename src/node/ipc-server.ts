@@ -17,7 +17,7 @@
  */
 import type { FromChild, JobId } from '../core/ipc-messages.ts';
 import { parseNonceText } from '../core/format.ts';
-import { Miner, abortError } from './miner.ts';
+import { Miner, abortError, type BackendChoice } from './miner.ts';
 
 export type { FromChild, JobId, ToChild } from '../core/ipc-messages.ts';
 
@@ -46,6 +46,8 @@ function describe(err: unknown): { name: string; message: string } {
 
 /** The child miner's starting options. */
 export interface IpcMinerOptions {
+  /** What hashes (default `wasm`): see the Miner's `backend`. */
+  backend?: BackendChoice;
   /** Thread count (default: the available parallelism). */
   threads?: number;
   /** Percent of each thread's time spent hashing (default 100). */
@@ -109,7 +111,7 @@ export function createIpcServer(send: (message: FromChild) => void, options: Ipc
         case 'resume':
           return miner.resume();
         case 'status':
-          return send({ type: 'status', threads: miner.threads, activeThreads: miner.activeThreads, paused: miner.paused, jobs: miner.jobs, throttle: miner.throttle });
+          return send({ type: 'status', threads: miner.threads, activeThreads: miner.activeThreads, paused: miner.paused, jobs: miner.jobs, throttle: miner.throttle, backend: miner.backend });
         default:
           throw new TypeError(`unknown message type ${JSON.stringify(msg.type)}; expected mine, cancel, setThreads, setThrottle, pause, resume or status`);
       }

@@ -3,7 +3,8 @@
  * (bundled as CommonJS, dist/node/ipc.cjs, so it also runs from an asar archive).
  *
  * - `child_process.fork(path, ['--threads', '2'])`: messages on the IPC channel
- *   (`--throttle P` starts it at P % of each thread's time);
+ *   (`--throttle P` starts it at P % of each thread's time, `--backend B` hashes
+ *   on `wasm`, `webgpu` or `auto`);
  *   the child exits when the parent disconnects.
  * - Electron `utilityProcess.fork(path, ['--threads', '2'])`: messages through
  *   `process.parentPort` (`{data}` events); it has no stdin and no channel of
@@ -14,6 +15,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseThrottleText } from '../core/range.ts';
+import { isBackendChoice } from '../gpu/backend-executor.ts';
 import { createIpcServer, type FromChild, type IpcMinerOptions } from './ipc-server.ts';
 
 /** Electron's utility-process port (absent under plain Node). */
@@ -27,11 +29,11 @@ function startupError(message: string): never {
   process.exit(1);
 }
 
-/** `--threads N` and `--throttle P` (defaults: all cores, 100 %); anything else is a start-up error. */
+/** `--threads N`, `--throttle P` and `--backend B` (defaults: all cores, 100 %, wasm); anything else is a start-up error. */
 function optionsFromArgs(argv: string[]): IpcMinerOptions {
-  let values: { threads?: string; throttle?: string } = {};
+  let values: { threads?: string; throttle?: string; backend?: string } = {};
   try {
-    values = parseArgs({ args: argv, options: { threads: { type: 'string' }, throttle: { type: 'string' } }, strict: true }).values;
+    values = parseArgs({ args: argv, options: { threads: { type: 'string' }, throttle: { type: 'string' }, backend: { type: 'string' } }, strict: true }).values;
   } catch (err) {
     startupError((err as Error).message.split('\n')[0]!);
   }
@@ -43,6 +45,10 @@ function optionsFromArgs(argv: string[]): IpcMinerOptions {
   }
   if (values.throttle !== undefined) {
     options.throttle = parseThrottleText(values.throttle) ?? startupError(`--throttle must be a whole percent from 1 to 100, got ${values.throttle}`);
+  }
+  if (values.backend !== undefined) {
+    if (!isBackendChoice(values.backend)) startupError(`--backend must be auto, wasm or webgpu, got ${values.backend}`);
+    options.backend = values.backend;
   }
   return options;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { parseRequest } from '../core/protocol.ts';
-import { Miner, type JobOptions, type MineResponse } from './miner.ts';
+import { Miner, type BackendChoice, type JobOptions, type MineResponse } from './miner.ts';
 
 /** Options of {@link mine}: a job's options plus its thread count and throttle. */
 export interface MineOptions extends JobOptions {
@@ -13,21 +13,24 @@ export interface MineOptions extends JobOptions {
   threads?: number;
   /** Percent of each thread's time spent hashing, 1 to 100 (default 100). */
   throttle?: number;
+  /** What hashes (default `wasm`): see the Miner's `backend`. */
+  backend?: BackendChoice;
 }
 
 /**
  * Mine one request: the protocol request as an object or JSON text. Resolves to
  * `{nonce_hex, attempts, elapsed_s}` (re-verified with node:crypto) or
  * `{exhausted: true}`; rejects with the core's RequestError for a bad request,
- * a RangeError for a bad range, thread count or throttle, or the abort reason (a
+ * a RangeError for a bad range, thread count, throttle or backend, a NoGpuError
+ * for `backend: 'webgpu'` where there is no GPU, or the abort reason (a
  * DOMException named AbortError unless the signal was given another) within
  * a kernel batch of the abort.
  */
 export async function mine(request: object | string, options: MineOptions = {}): Promise<MineResponse> {
-  const { threads, throttle, ...job } = options;
+  const { threads, throttle, backend, ...job } = options;
   parseRequest(request); // a bad request fails before any thread starts
   if (job.signal?.aborted) throw job.signal.reason;
-  const miner = new Miner({ threads, throttle });
+  const miner = new Miner({ threads, throttle, backend });
   try {
     return await miner.mine(request, job);
   } finally {

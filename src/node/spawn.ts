@@ -9,7 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { FromChild, JobId } from './ipc-server.ts';
-import { abortError, type JobOptions, type MineProgress, type MineResponse } from './miner.ts';
+import { abortError, type BackendChoice, type JobOptions, type MineProgress, type MineResponse } from './miner.ts';
 
 /** The IPC child beside this module in dist/node/; run from source (tests), the built one. */
 const DEFAULT_IPC: URL = import.meta.url.endsWith('.ts')
@@ -22,6 +22,8 @@ export interface SpawnOptions {
   threads?: number;
   /** Percent of each of the child's threads' time spent hashing, 1 to 100 (default 100). */
   throttle?: number;
+  /** What the child hashes on (default `wasm`): see the Miner's `backend`. */
+  backend?: BackendChoice;
   /** Path of the IPC child (default: ipc.cjs beside this bundle). */
   modulePath?: string | URL;
   /** Extra Node options for the child. */
@@ -75,6 +77,7 @@ export function spawnMiner(options: SpawnOptions = {}): MinerProcess {
   const args = [
     ...(options.threads === undefined ? [] : ['--threads', String(options.threads)]),
     ...(options.throttle === undefined ? [] : ['--throttle', String(options.throttle)]),
+    ...(options.backend === undefined ? [] : ['--backend', String(options.backend)]),
   ];
   const child = fork(path, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: options.execArgv ?? [] });
   const pending = new Map<JobId, Pending>();

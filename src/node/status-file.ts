@@ -39,6 +39,8 @@ export interface Status {
   rate_hs: number;
   elapsed_s: number;
   threads: number;
+  /** What hashes: `wasm` (the worker threads) or `webgpu` (the GPU); absent in files of older versions. */
+  backend?: 'wasm' | 'webgpu';
   /** This process's range: its shard's part when sharded. */
   range: StatusRange;
   /** The range before sharding. */
