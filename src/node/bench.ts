@@ -1,7 +1,9 @@
 /**
  * `dmint-miner bench` (and `npm run bench`): kernel rates measured in one run so
  * their ratios hold on noisy, shared machines: SIMD and scalar on one thread,
- * SIMD on all threads through the real Miner, and a node:crypto sha256d reference.
+ * SIMD on all threads through the real Miner, the WGSL kernel on the GPU Dawn
+ * finds (in its GPU process, a software adapter on as many threads), and a
+ * node:crypto sha256d reference.
  */
 import { createHash } from 'node:crypto';
 import { cpus } from 'node:os';
@@ -11,6 +13,8 @@ import type { MineProgress } from '../core/job-api.ts';
 import type { BenchArgs } from './args.ts';
 import { Miner } from './miner.ts';
 import { describeRuntime } from './runtime.ts';
+import { probeGpu } from './gpu-probe.ts';
+import { adapterName } from './progress.ts';
 
 const PREIMAGE = new Uint8Array(64).fill(0xab);
 /** A bound no digest meets, so every nonce is hashed and nothing stops early. */
@@ -79,6 +83,10 @@ export async function runBench(args: Pick<BenchArgs, 'seconds' | 'workers' | 'js
   const simd = hasSimd ? kernelRate('simd', seconds) : NaN;
   const scalar = kernelRate('scalar', seconds);
   const all = await poolRate(workers, seconds);
+  const gpu = await probeGpu(workers, seconds);
+  const webgpu = gpu.available && gpu.knownAnswers.ok ? gpu.rate / 1e6 : NaN;
+  const gpuName = gpu.available ? (gpu.adapter ? adapterName(gpu.adapter) : 'unnamed adapter') : null;
+  const gpuNote = !gpu.available ? `no GPU: ${gpu.reason}` : gpu.knownAnswers.ok ? null : `the GPU kernel failed its known answers: ${gpu.knownAnswers.detail}`;
   const ref = nodeCryptoRate(seconds);
   const one = hasSimd ? simd : scalar;
   const r3 = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
@@ -91,6 +99,10 @@ export async function runBench(args: Pick<BenchArgs, 'seconds' | 'workers' | 'js
       nodecrypto_mhs: r3(ref),
       all_threads_mhs: r3(all),
       threads: workers,
+      webgpu_mhs: r3(webgpu),
+      gpu_adapter: gpuName,
+      gpu_note: gpuNote,
+      webgpu_vs_all_threads: r3(webgpu / all),
       simd_vs_nodecrypto: r3(simd / ref),
       scalar_vs_nodecrypto: r3(scalar / ref),
       simd_vs_scalar: r3(simd / scalar),
@@ -105,11 +117,14 @@ export async function runBench(args: Pick<BenchArgs, 'seconds' | 'workers' | 'js
     ['SIMD kernel, 1 thread', simd],
     ['scalar kernel, 1 thread', scalar],
     [`${hasSimd ? 'SIMD' : 'scalar'} kernel, ${workers} threads (Miner)`, all],
+    [`WGSL kernel, GPU (${gpuName ?? 'none'})`, webgpu],
     ['node:crypto sha256d, 1 thread', ref],
   ];
   const out = [`Machine: ${machine}; ${seconds} s per figure`, '', '| what | Mh/s | × node:crypto |', '| --- | ---: | ---: |'];
   for (const [name, rate] of rows) out.push(`| ${name} | ${Number.isFinite(rate) ? rate.toFixed(2) : 'n/a'} | ${Number.isFinite(rate) ? (rate / ref).toFixed(1) : 'n/a'} |`);
   out.push('', `SIMD / scalar: ${(simd / scalar).toFixed(2)}; ${workers} threads / 1 thread: ${(all / one).toFixed(2)}`);
+  if (Number.isFinite(webgpu)) out.push(`GPU / ${workers} threads: ${(webgpu / all).toFixed(2)} (the default, --backend auto, keeps the faster on each job)`);
+  else out.push(`GPU: ${gpuNote}`);
   out.push(`Runtime: ${runtime.name}, V8 ${runtime.v8}`);
   if (runtime.advice) out.push(`Note: ${runtime.advice}`);
   process.stdout.write(out.join('\n') + '\n');

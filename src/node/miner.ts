@@ -13,7 +13,7 @@ import { kernelBinaries } from '../core/binaries.ts';
 import { Engine, type ExecutorEvents } from '../core/engine.ts';
 import { BACKENDS, BackendExecutor, checkBackend, type Backend, type BackendChoice, type BackendStatus } from '../gpu/backend-executor.ts';
 import { nodeSha256 } from './sha256.ts';
-import { startGpuProcess, type GpuProcessStart } from './gpu-process.ts';
+import { HANG_MS, startGpuProcess, type GpuProcessOptions, type GpuProcessStart } from './gpu-process.ts';
 import { abortError, type HitCheck, type JobOptions, type MineProgress, type MineResponse } from '../core/job-api.ts';
 import { Kernel, chooseBuild, type KernelBuild } from '../core/kernel.ts';
 import { HeadStart, ThreadExecutor } from './threads.ts';
@@ -43,6 +43,12 @@ export interface MinerOptions {
   backend?: BackendChoice;
   /** Told when the backend's status changes: `auto`'s calibration ends, or the GPU fails and the workers take over. */
   onBackendChange?: (status: BackendStatus) => void;
+  /**
+   * The GPU process's script (default: gpu-child.js beside this bundle, like
+   * `workerFile`) and how long it may leave a dispatch unanswered before it
+   * counts as hung (default {@link HANG_MS}).
+   */
+  gpuProcess?: Pick<GpuProcessOptions, 'file' | 'hangMs'>;
   /** Threads hashing at once, over all jobs (default: the available parallelism). */
   threads?: number;
   /** Kernel build (default: SIMD where `WebAssembly.validate` accepts it). */
@@ -104,7 +110,7 @@ export class Miner extends Engine {
     } else {
       super(build, engineOptions, (events) => {
         // Opened while the engine starts: for `auto`, the workers hash meanwhile.
-        gpuProcess = startGpuProcess({ threads });
+        gpuProcess = startGpuProcess({ ...options.gpuProcess, threads });
         return (gpu = new BackendExecutor(events, backend, gpuProcess.ready, workers, { name: 'node:crypto', digest: nodeSha256 }, options.onBackendChange));
       }, head);
     }
