@@ -21,7 +21,7 @@ process.chdir(root);
  */
 const WEB_STATIC = ['index.html', 'style.css', 'favicon.svg'];
 const OUTPUTS = [
-  'build/kernel-simd.wasm', 'build/kernel-scalar.wasm', 'dist/node/dmint-miner.js', 'dist/node/index.js', 'dist/node/worker.cjs', 'dist/node/ipc.cjs', 'dist/node/web-server.js', 'dist/node/gpu-child.js',
+  'build/kernel-simd.wasm', 'build/kernel-scalar.wasm', 'src/gpu/generated/wgsl.ts', 'dist/node/dmint-miner.js', 'dist/node/index.js', 'dist/node/worker.cjs', 'dist/node/ipc.cjs', 'dist/node/web-server.js', 'dist/node/gpu-child.js',
   'dist/web/app.js', 'dist/web/worker.js', 'dist/types/index.d.ts', 'dist/types/browser.d.ts', 'dist/types/ipc.d.cts', 'dist/browser/index.js', 'dist/browser/worker.js',
   ...WEB_STATIC.map((f) => `dist/web/${f}`),
 ];
@@ -50,6 +50,7 @@ if (values['if-needed'] && upToDate()) process.exit(0);
 const t0 = performance.now();
 rmSync('dist', { recursive: true, force: true });
 execFileSync(process.execPath, ['scripts/gen-kernel.mjs', 'assembly/generated'], { stdio: 'inherit' });
+execFileSync(process.execPath, ['scripts/gen-wgsl.mjs', 'src/gpu/generated/wgsl.ts'], { stdio: 'inherit' });
 
 const { default: asc } = await import('assemblyscript/asc');
 for (const target of ['simd', 'scalar']) {
@@ -84,7 +85,7 @@ const webServerBeside = {
 await esbuild.build({ ...node, entryPoints: ['src/node/web-server.ts'], outfile: 'dist/node/web-server.js', format: 'esm' });
 await esbuild.build({ ...node, entryPoints: ['src/node/dmint-miner.ts'], outfile: 'dist/node/dmint-miner.js', format: 'esm', plugins: [webServerBeside] });
 await esbuild.build({ ...node, entryPoints: ['src/node/index.ts'], outfile: 'dist/node/index.js', format: 'esm' });
-// The GPU process (src/node/gpu-process.ts starts it): Dawn in a process of its own.
+// The GPU process (src/node/gpu-process.ts starts it): Dawn in a process of its own, never with node:crypto.
 await esbuild.build({ ...node, entryPoints: ['src/node/gpu-child.ts'], outfile: 'dist/node/gpu-child.js', format: 'esm' });
 // CommonJS has no import.meta: give it one from __filename, so modules that find
 // their neighbours with new URL('./x', import.meta.url) work in these bundles too.

@@ -1,9 +1,10 @@
 /// <reference types="@webgpu/types" />
 /**
- * The WebGPU search kernel: SHA-256d of `preimage64 || nonce_le` in WGSL, one
- * nonce per invocation, with the full 96-bit bound compared on the GPU and the
+ * The WebGPU search kernel: SHA-256d of `preimage64 || nonce_le` in generated,
+ * straight-line WGSL (scripts/gen-wgsl.mjs), with the full 96-bit bound compared on the GPU and the
  * lowest hit of a dispatch kept by an atomic minimum, plus a digest mode for
- * tests. The midstate of the preimage block is computed once per job by the
+ * tests. The midstate of the preimage block and every other nonce-independent
+ * value are computed per job (and per upper nonce word of a V2 job) by the
  * kernel's own `prepare` entry point, so the host needs no SHA-256 of its own
  * and the verifying SHA-256 stays independent of everything here.
  *
@@ -14,6 +15,7 @@
  */
 import type { ScanResult } from '../core/kernel.ts';
 import type { KernelBound, NonceWidth } from '../core/protocol.ts';
+import { WGSL_FOLD_WORDS, WGSL_JOB_WORDS, WGSL_KERNEL, WGSL_NONCES_PER_INVOCATION, WGSL_WORKGROUP } from './generated/wgsl.ts';
 
 // WebGPU's flag values (fixed by the specification), so the kernel needs none of the host's globals:
 // Dawn in Node exports them instead of defining them globally.
@@ -21,132 +23,43 @@ const BUFFER = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STO
 const MAP_READ = 0x1;
 const COMPUTE_STAGE = 0x4;
 
-/** Invocations per workgroup. */
-export const GPU_WORKGROUP = 64;
+/**
+ * Invocations per workgroup of the search and digest entry points (measured on
+ * llvmpipe: see scripts/gen-wgsl.mjs), or the device's limit where that is lower.
+ */
+export const GPU_WORKGROUP = WGSL_WORKGROUP;
 
 /** Workgroups per dispatch dimension that every WebGPU device allows. */
 const MAX_GROUPS_PER_DIMENSION = 65_535;
 
 /** Most nonces one {@link GpuKernel.submit} takes: a 2-D grid of workgroups every device allows. */
-export const GPU_MAX_DISPATCH = MAX_GROUPS_PER_DIMENSION * GPU_WORKGROUP * 16;
+export const GPU_MAX_DISPATCH = MAX_GROUPS_PER_DIMENSION * GPU_WORKGROUP * 16 * WGSL_NONCES_PER_INVOCATION;
 
 /** Dispatches {@link GpuKernel.submit} lets be in flight at once: one computing while the last is read back. */
 export const GPU_IN_FLIGHT = 2;
 
-/** The WGSL source: entry points `prepare`, `search` and `digest`. */
-export const GPU_KERNEL_WGSL = /* wgsl */ `
-struct Job {
-  block: array<u32, 16>,  // the preimage as big-endian words
-  width: u32,             // nonce bytes: 4 or 8
-  hi: u32,                // the nonce's upper word (width 8), fixed per dispatch
-  lo: u32,                // the dispatch's first nonce, lower word
-  count: u32,             // nonces in the dispatch
-  b0: u32, b1: u32, b2: u32, // hit iff (h0:h1:h2) < (b0:b1:b2) as 96-bit numbers
-  row: u32,               // invocations per row of workgroups
-}
-
-@group(0) @binding(0) var<storage, read> job: Job;
-@group(0) @binding(1) var<storage, read_write> mid: array<u32, 8>;
-@group(0) @binding(2) var<storage, read_write> lowest: atomic<u32>;
-@group(0) @binding(3) var<storage, read_write> digests: array<u32>;
-
-const K = array<u32, 64>(
-  0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u, 0x3956c25bu, 0x59f111f1u, 0x923f82a4u, 0xab1c5ed5u,
-  0xd807aa98u, 0x12835b01u, 0x243185beu, 0x550c7dc3u, 0x72be5d74u, 0x80deb1feu, 0x9bdc06a7u, 0xc19bf174u,
-  0xe49b69c1u, 0xefbe4786u, 0x0fc19dc6u, 0x240ca1ccu, 0x2de92c6fu, 0x4a7484aau, 0x5cb0a9dcu, 0x76f988dau,
-  0x983e5152u, 0xa831c66du, 0xb00327c8u, 0xbf597fc7u, 0xc6e00bf3u, 0xd5a79147u, 0x06ca6351u, 0x14292967u,
-  0x27b70a85u, 0x2e1b2138u, 0x4d2c6dfcu, 0x53380d13u, 0x650a7354u, 0x766a0abbu, 0x81c2c92eu, 0x92722c85u,
-  0xa2bfe8a1u, 0xa81a664bu, 0xc24b8b70u, 0xc76c51a3u, 0xd192e819u, 0xd6990624u, 0xf40e3585u, 0x106aa070u,
-  0x19a4c116u, 0x1e376c08u, 0x2748774cu, 0x34b0bcb5u, 0x391c0cb3u, 0x4ed8aa4au, 0x5b9cca4fu, 0x682e6ff3u,
-  0x748f82eeu, 0x78a5636fu, 0x84c87814u, 0x8cc70208u, 0x90befffau, 0xa4506cebu, 0xbef9a3f7u, 0xc67178f2u);
-
-const IV = array<u32, 8>(0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au, 0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u);
-
-fn rotr(x: u32, n: u32) -> u32 { return (x >> n) | (x << (32u - n)); }
-
-// Little-endian nonce bytes read as a big-endian message word.
-fn bswap(x: u32) -> u32 {
-  return (x << 24u) | ((x & 0xff00u) << 8u) | ((x >> 8u) & 0xff00u) | (x >> 24u);
-}
-
-fn compress(state: array<u32, 8>, block: array<u32, 16>) -> array<u32, 8> {
-  var w: array<u32, 64>;
-  for (var i = 0u; i < 16u; i++) { w[i] = block[i]; }
-  for (var i = 16u; i < 64u; i++) {
-    let s0 = rotr(w[i - 15u], 7u) ^ rotr(w[i - 15u], 18u) ^ (w[i - 15u] >> 3u);
-    let s1 = rotr(w[i - 2u], 17u) ^ rotr(w[i - 2u], 19u) ^ (w[i - 2u] >> 10u);
-    w[i] = w[i - 16u] + s0 + w[i - 7u] + s1;
-  }
-  var a = state[0]; var b = state[1]; var c = state[2]; var d = state[3];
-  var e = state[4]; var f = state[5]; var g = state[6]; var h = state[7];
-  for (var i = 0u; i < 64u; i++) {
-    let t1 = h + (rotr(e, 6u) ^ rotr(e, 11u) ^ rotr(e, 25u)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
-    let t2 = (rotr(a, 2u) ^ rotr(a, 13u) ^ rotr(a, 22u)) + ((a & b) ^ (a & c) ^ (b & c));
-    h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
-  }
-  return array<u32, 8>(state[0] + a, state[1] + b, state[2] + c, state[3] + d,
-                       state[4] + e, state[5] + f, state[6] + g, state[7] + h);
-}
-
-// sha256d(preimage || nonce) for the nonce (job.hi, job.lo + index), as 8 big-endian words.
-fn hash(index: u32) -> array<u32, 8> {
-  var block: array<u32, 16>;
-  block[0] = bswap(job.lo + index);
-  if (job.width == 8u) {
-    block[1] = bswap(job.hi);
-    block[2] = 0x80000000u;
-    block[15] = 576u; // (64 + 8) bytes, in bits
-  } else {
-    block[1] = 0x80000000u;
-    block[15] = 544u; // (64 + 4) bytes, in bits
-  }
-  let first = compress(array<u32, 8>(mid[0], mid[1], mid[2], mid[3], mid[4], mid[5], mid[6], mid[7]), block);
-  var second: array<u32, 16>;
-  for (var i = 0u; i < 8u; i++) { second[i] = first[i]; }
-  second[8] = 0x80000000u;
-  second[15] = 256u;
-  return compress(IV, second);
-}
-
-fn below(h: array<u32, 8>) -> bool {
-  if (h[0] != job.b0) { return h[0] < job.b0; }
-  if (h[1] != job.b1) { return h[1] < job.b1; }
-  return h[2] < job.b2;
-}
-
-@compute @workgroup_size(1)
-fn prepare() {
-  let m = compress(IV, job.block);
-  for (var i = 0u; i < 8u; i++) { mid[i] = m[i]; }
-}
-
-@compute @workgroup_size(${GPU_WORKGROUP})
-fn search(@builtin(global_invocation_id) id: vec3<u32>) {
-  let index = id.y * job.row + id.x;
-  if (index >= job.count) { return; }
-  if (below(hash(index))) { atomicMin(&lowest, index); }
-}
-
-@compute @workgroup_size(${GPU_WORKGROUP})
-fn digest(@builtin(global_invocation_id) id: vec3<u32>) {
-  let index = id.y * job.row + id.x;
-  if (index >= job.count) { return; }
-  let h = hash(index);
-  for (var i = 0u; i < 8u; i++) { digests[index * 8u + i] = h[i]; }
-}
-`;
+/**
+ * The generated WGSL source (scripts/gen-wgsl.mjs), for both nonce widths: entry
+ * points `prepare` (midstate and per-job folded constants, rerun when the upper
+ * nonce word changes), `search` and `digest`.
+ */
+export const GPU_KERNEL_WGSL = WGSL_KERNEL;
 
 /** Words of the Job struct: 16 block words and 8 parameters. */
-const JOB_WORDS = 24;
+const JOB_WORDS = WGSL_JOB_WORDS;
 const NO_HIT = 0xffffffff;
+/** Job words a dispatch sets for itself (upper word, first nonce, count, row); the rest are the job's. */
+const SEGMENT_WORDS = [17, 18, 19, 23];
 /** Digests per `digests` call: 32 MiB of output. */
 const MAX_DIGESTS = 1 << 20;
 const U32 = 0xffffffffn;
 /** Milliseconds a failed readback waits for the device's loss report, to name the cause. */
 const LOSS_REPORT_MS = 100;
 
-/** The kernel's three compiled entry points. */
-type Pipelines = Record<'prepare' | 'search' | 'digest', GPUComputePipeline>;
+/** The kernel's three entry points. */
+type Entry = 'prepare' | 'search' | 'digest';
+/** No upper word prepared yet: any segment's differs. */
+const UNPREPARED = -1;
 
 /** One dispatch's share of a range: a lower-word span under one upper word. */
 interface Segment {
@@ -182,16 +95,35 @@ export class GpuKernel {
   /** Resolves with that reason when the device is lost. */
   readonly #whenLost: Promise<Error>;
   readonly #device: GPUDevice;
-  readonly #pipelines: Pipelines;
+  readonly #module: GPUShaderModule;
+  readonly #pipelineLayout: GPUPipelineLayout;
+  /**
+   * The compiled entry points. `digest` is compiled on the first {@link GpuKernel.digests}
+   * call: only tests use it, and a big straight-line pipeline takes seconds to compile
+   * on a software adapter (SwiftShader).
+   */
+  readonly #pipelines: Partial<Record<Entry, GPUComputePipeline>>;
+  #digestPipeline: Promise<GPUComputePipeline> | null = null;
+  /**
+   * `search`, compiling: {@link GpuKernel.create} does not wait for it, so that a host
+   * hashing elsewhere meanwhile (the Miners' `auto`) is not held up by seconds of
+   * compiling on a software adapter; the first dispatch waits, or rejects with its error.
+   */
+  readonly #searchCompiled: Promise<void>;
+  /** Invocations per workgroup of `search` and `digest` on this device. */
+  readonly #workgroup: number;
   readonly #layout: GPUBindGroupLayout;
   readonly #job: GPUBuffer;
-  readonly #mid: GPUBuffer;
+  /** The per-job folded constants that `prepare` writes and `search` and `digest` read. */
+  readonly #fold: GPUBuffer;
   readonly #lowest: GPUBuffer;
   /** One readback buffer per dispatch in flight, used in turn, with whether it is awaiting its map. */
   readonly #reads: { buffer: GPUBuffer; busy: boolean }[];
   #nextRead = 0;
   readonly #words = new Uint32Array(JOB_WORDS);
   #width: NonceWidth | 0 = 0;
+  /** The upper nonce word `fold` holds the constants of, for the current job. */
+  #preparedHi = UNPREPARED;
   /** Digest buffers of the last `digests` size and their bind group, kept for the next call. */
   #digestBuffers: { size: number; out: GPUBuffer; read: GPUBuffer; group: GPUBindGroup } | null = null;
 
@@ -200,19 +132,30 @@ export class GpuKernel {
   /** The bind group of `prepare` and `search`, made once rather than per dispatch. */
   readonly #group: GPUBindGroup;
 
-  private constructor(device: GPUDevice, pipelines: Pipelines, layout: GPUBindGroupLayout, adapter: GpuAdapterSummary | null) {
+  private constructor(
+    device: GPUDevice,
+    compiled: { module: GPUShaderModule; pipelineLayout: GPUPipelineLayout; prepare: GPUComputePipeline; search: Promise<GPUComputePipeline> },
+    workgroup: number,
+    layout: GPUBindGroupLayout,
+    adapter: GpuAdapterSummary | null,
+  ) {
     this.adapter = adapter;
     this.#device = device;
+    this.#module = compiled.module;
+    this.#pipelineLayout = compiled.pipelineLayout;
+    this.#pipelines = { prepare: compiled.prepare };
+    this.#searchCompiled = compiled.search.then((pipeline) => void (this.#pipelines.search = pipeline));
+    this.#searchCompiled.catch(() => {}); // reported by the dispatches that wait for it
+    this.#workgroup = workgroup;
     this.#whenLost = device.lost.then((info) => {
       this.#lost = new Error(`the GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`);
       return this.#lost;
     });
-    this.#pipelines = pipelines;
     this.#layout = layout;
     this.#spare = device.createBuffer({ size: 32, usage: BUFFER.STORAGE });
     const usage = BUFFER.STORAGE | BUFFER.COPY_DST | BUFFER.COPY_SRC;
     this.#job = device.createBuffer({ size: JOB_WORDS * 4, usage });
-    this.#mid = device.createBuffer({ size: 32, usage });
+    this.#fold = device.createBuffer({ size: WGSL_FOLD_WORDS * 4, usage });
     this.#lowest = device.createBuffer({ size: 4, usage });
     this.#reads = Array.from({ length: GPU_IN_FLIGHT }, () => ({
       buffer: device.createBuffer({ size: 4, usage: BUFFER.MAP_READ | BUFFER.COPY_DST }),
@@ -221,9 +164,12 @@ export class GpuKernel {
     this.#group = this.#bindGroup(this.#spare);
   }
 
-  /** Compile the kernel on `device` (asynchronously, so a compile error rejects here). */
+  /**
+   * Compile the kernel on `device`: an invalid module rejects here; the search
+   * pipeline goes on compiling after this resolves (seconds on a software adapter),
+   * and the first dispatches wait for it (or reject with its error).
+   */
   static async create(device: GPUDevice, adapter: GpuAdapterSummary | null = null): Promise<GpuKernel> {
-    const module = device.createShaderModule({ code: GPU_KERNEL_WGSL });
     const storage = (type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({ binding: 0, visibility: COMPUTE_STAGE, buffer: { type } });
     const layout = device.createBindGroupLayout({
       entries: [
@@ -234,14 +180,20 @@ export class GpuKernel {
       ],
     });
     const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout] });
-    const make = (entryPoint: string) => device.createComputePipelineAsync({ layout: pipelineLayout, compute: { module, entryPoint } });
-    const [prepare, search, digest] = await Promise.all([make('prepare'), make('search'), make('digest')]);
-    return new GpuKernel(device, { prepare, search, digest }, layout, adapter);
+    const module = device.createShaderModule({ code: GPU_KERNEL_WGSL });
+    // A device that allows fewer invocations per workgroup (compatibility level, unless asked for more) gets smaller workgroups.
+    const workgroup = Math.min(GPU_WORKGROUP, device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX);
+    const search = device.createComputePipelineAsync(sizedStage(pipelineLayout, module, 'search', workgroup));
+    search.catch(() => {}); // reported by the dispatches that wait for it
+    // `prepare` is small: it rejects here for an invalid module; `search` compiles on (see #searchCompiled).
+    const prepare = await device.createComputePipelineAsync({ layout: pipelineLayout, compute: { module, entryPoint: 'prepare' } });
+    return new GpuKernel(device, { module, pipelineLayout, prepare, search }, workgroup, layout, adapter);
   }
 
   /**
    * Set the job: the 64-byte preimage, the nonce width and the 96-bit bound; the
-   * GPU computes the preimage's midstate once here.
+   * GPU folds the job's constants before its first dispatch (and again before
+   * each dispatch of a V2 job under another upper nonce word).
    * @throws RangeError for a preimage that is not 64 bytes, a width other than 4 or 8, or a bound word outside u32.
    */
   setJob(preimage: Uint8Array, nonceWidth: NonceWidth, bound: KernelBound): void {
@@ -257,8 +209,7 @@ export class GpuKernel {
     this.#words[21] = bound.b1;
     this.#words[22] = bound.b2;
     this.#width = nonceWidth;
-    this.#device.queue.writeBuffer(this.#job, 0, this.#words);
-    this.#run('prepare', 1, 1, this.#group, null);
+    this.#preparedHi = UNPREPARED;
   }
 
   /**
@@ -299,11 +250,28 @@ export class GpuKernel {
     if (read.busy) throw new Error(`at most ${GPU_IN_FLIGHT} dispatches may be in flight`);
     read.busy = true;
     this.#nextRead = (this.#nextRead + 1) % this.#reads.length;
-    // Queue writes and submissions run in order, so the next dispatch may reset `lowest` and the parameters at once.
-    this.#device.queue.writeBuffer(this.#lowest, 0, new Uint32Array([NO_HIT]));
-    const [x, y] = this.#setSegment(segment);
-    this.#run('search', x, y, this.#group, (encoder) => encoder.copyBufferToBuffer(this.#lowest, 0, read.buffer, 0, 4));
-    return read.buffer.mapAsync(MAP_READ).then(
+    // The job this dispatch was asked under, should another be set before a deferred one is sent.
+    const asked = this.#words.slice();
+    const dispatch = (): Promise<void> => {
+      const now = this.#words.slice();
+      const other = now.some((w, i) => w !== asked[i] && !SEGMENT_WORDS.includes(i));
+      if (other) {
+        this.#words.set(asked);
+        this.#preparedHi = UNPREPARED;
+      }
+      // Queue writes and submissions run in order, so the next dispatch may reset `lowest` and the parameters at once.
+      this.#device.queue.writeBuffer(this.#lowest, 0, new Uint32Array([NO_HIT]));
+      const [x, y] = this.#setSegment(segment, WGSL_NONCES_PER_INVOCATION);
+      this.#run('search', x, y, this.#group, (encoder) => encoder.copyBufferToBuffer(this.#lowest, 0, read.buffer, 0, 4));
+      if (other) {
+        this.#words.set(now);
+        this.#preparedHi = UNPREPARED;
+      }
+      return read.buffer.mapAsync(MAP_READ);
+    };
+    // Until `search` is compiled, dispatches wait for it, each writing its parameters only when it is sent, in order.
+    const mapped = this.#pipelines.search ? dispatch() : this.#searchCompiled.then(dispatch);
+    return mapped.then(
       () => {
         const index = new Uint32Array(read.buffer.getMappedRange())[0];
         read.buffer.unmap();
@@ -326,13 +294,15 @@ export class GpuKernel {
   async digests(first: bigint, count: number): Promise<Uint8Array> {
     if (count > MAX_DIGESTS) throw new RangeError(`at most ${MAX_DIGESTS} digests per call, got ${count}`);
     const segments = this.#segments(first, count);
+    this.#digestPipeline ??= this.#device.createComputePipelineAsync(sizedStage(this.#pipelineLayout, this.#module, 'digest', this.#workgroup));
+    this.#pipelines.digest = await this.#digestPipeline;
     const total = segments.reduce((n, s) => n + s.count, 0);
     const out = new Uint8Array(total * 32);
     let at = 0;
     for (const segment of segments) {
       const size = segment.count * 32;
       const buffers = this.#digestBuffersOf(size);
-      const [x, y] = this.#setSegment(segment);
+      const [x, y] = this.#setSegment(segment, 1);
       this.#run('digest', x, y, buffers.group, (encoder) => encoder.copyBufferToBuffer(buffers.out, 0, buffers.read, 0, size));
       await buffers.read.mapAsync(MAP_READ, 0, size);
       const words = new Uint32Array(buffers.read.getMappedRange(0, size));
@@ -346,7 +316,7 @@ export class GpuKernel {
 
   /** Free the kernel's buffers (the device stays the caller's). */
   destroy(): void {
-    for (const b of [this.#job, this.#mid, this.#lowest, ...this.#reads.map((r) => r.buffer), this.#spare, this.#digestBuffers?.out, this.#digestBuffers?.read]) b?.destroy();
+    for (const b of [this.#job, this.#fold, this.#lowest, ...this.#reads.map((r) => r.buffer), this.#spare, this.#digestBuffers?.out, this.#digestBuffers?.read]) b?.destroy();
     this.#digestBuffers = null;
   }
 
@@ -371,10 +341,20 @@ export class GpuKernel {
     return segments;
   }
 
-  /** Write the segment's parameters; returns the dispatch's workgroups in x and y. */
-  #setSegment(s: Segment): [number, number] {
-    const [x, y, row] = this.#grid(s.count);
+  /**
+   * Write the segment's parameters, after folding the job's constants for its
+   * upper word where `fold` holds another's (queue order keeps a dispatch still
+   * in flight on the constants it was sent with); returns the dispatch's
+   * workgroups in x and y for `perInvocation` nonces per invocation.
+   */
+  #setSegment(s: Segment, perInvocation: number): [number, number] {
     this.#words[17] = s.hi;
+    if (this.#preparedHi !== s.hi) {
+      this.#device.queue.writeBuffer(this.#job, 0, this.#words);
+      this.#run('prepare', 1, 1, this.#group, null);
+      this.#preparedHi = s.hi;
+    }
+    const [x, y, row] = this.#grid(Math.ceil(s.count / perInvocation));
     this.#words[18] = s.lo;
     this.#words[19] = s.count;
     this.#words[23] = row;
@@ -384,9 +364,9 @@ export class GpuKernel {
 
   /** Workgroups in x and y for `count` invocations, and the invocations per row. */
   #grid(count: number): [number, number, number] {
-    const groups = Math.max(1, Math.ceil(count / GPU_WORKGROUP));
+    const groups = Math.max(1, Math.ceil(count / this.#workgroup));
     const x = Math.min(groups, MAX_GROUPS_PER_DIMENSION);
-    return [x, Math.ceil(groups / x), x * GPU_WORKGROUP];
+    return [x, Math.ceil(groups / x), x * this.#workgroup];
   }
 
   #digestBuffersOf(size: number): { out: GPUBuffer; read: GPUBuffer; group: GPUBindGroup } {
@@ -406,7 +386,7 @@ export class GpuKernel {
       layout: this.#layout,
       entries: [
         { binding: 0, resource: { buffer: this.#job } },
-        { binding: 1, resource: { buffer: this.#mid } },
+        { binding: 1, resource: { buffer: this.#fold } },
         { binding: 2, resource: { buffer: this.#lowest } },
         { binding: 3, resource: { buffer: digests } },
       ],
@@ -414,11 +394,12 @@ export class GpuKernel {
   }
 
   /** Encode one dispatch of `entry` (and `after`, e.g. a copy for readback) and submit it. */
-  #run(entry: 'prepare' | 'search' | 'digest', x: number, y: number, bindGroup: GPUBindGroup, after: ((encoder: GPUCommandEncoder) => void) | null): void {
+  #run(entry: Entry, x: number, y: number, bindGroup: GPUBindGroup, after: ((encoder: GPUCommandEncoder) => void) | null): void {
     const device = this.#device;
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
-    pass.setPipeline(this.#pipelines[entry]);
+    // digests() compiles its pipeline before it dispatches.
+    pass.setPipeline(this.#pipelines[entry]!);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(x, y);
     pass.end();
@@ -458,6 +439,11 @@ export async function openGpuKernel(gpu: GpuHost | undefined, options: OpenGpuOp
   if (!adapter) throw new NoGpuError(options.noAdapter ?? 'WebGPU offers no adapter here');
   const device = await adapter.requestDevice({ requiredLimits: kernelLimits(adapter.limits) });
   return GpuKernel.create(device, adapterSummary(adapter));
+}
+
+/** The pipeline descriptor of `search` or `digest`, with `workgroup` invocations per workgroup. */
+function sizedStage(layout: GPUPipelineLayout, module: GPUShaderModule, entryPoint: Entry, workgroup: number): GPUComputePipelineDescriptor {
+  return { layout, compute: { module, entryPoint, constants: { WORKGROUP: workgroup } } };
 }
 
 /** What the kernel needs of a device beyond the defaults (a compatibility-level device allows 128 invocations per workgroup unless asked). */
