@@ -5,9 +5,10 @@
  *
  * - Dawn is looked for here first (a resolve, no load), so where the `webgpu`
  *   package is missing no process is started at all.
- * - The process is started with the settings this program chooses for Mesa:
- *   surfaceless EGL (no display needed) and llvmpipe's thread count set to the
- *   miner's, so `--workers 1` keeps a core free on the GPU backend too.
+ * - The process is started with the settings this program chooses for Mesa
+ *   ({@link mesaEnv}): surfaceless EGL (no display needed), llvmpipe's thread
+ *   count set to the miner's, so `--workers 1` keeps a core free on the GPU
+ *   backend too, and its vector width to what the CPU does natively.
  * - A crash, or no reply within {@link HANG_MS}, fails every request in flight
  *   (the executor then hands the rest to the workers) and ends the process.
  * - An idle process holds nothing open: the miner's process may exit, and the
@@ -15,7 +16,10 @@
  * @module
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ScanResult } from '../core/kernel.ts';
 import type { KernelBound, NonceWidth } from '../core/protocol.ts';
@@ -60,6 +64,39 @@ export interface GpuProcessStart {
   readonly ended: Promise<void>;
 }
 
+/**
+ * The environment this program gives Mesa (Linux), whatever the user's says:
+ * - `EGL_PLATFORM=surfaceless`: EGL without a display;
+ * - `LP_NUM_THREADS`: llvmpipe hashes on the miner's thread count;
+ * - `LP_NATIVE_VECTOR_WIDTH=512` where the CPU has AVX-512 (llvmpipe's own default
+ *   is 256 bits): the kernel hashes 16 nonces per instruction instead of 8, about
+ *   1.8x the rate on a Zen 4;
+ * - `MESA_SHADER_CACHE_DIR`: a shader cache of this program's own per vector width,
+ *   since Mesa's cache key leaves the width out (a kernel compiled at 256 bits was
+ *   run from the cache at that width under a 512-bit setting).
+ * @param cpuFlags - the CPU's feature flags (default: read from /proc/cpuinfo).
+ */
+export function mesaEnv(threads: number, cpuFlags: ReadonlySet<string> = linuxCpuFlags(), env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const width = cpuFlags.has('avx512f') ? 512 : 256;
+  const cacheHome = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return {
+    EGL_PLATFORM: 'surfaceless',
+    LP_NUM_THREADS: String(threads),
+    LP_NATIVE_VECTOR_WIDTH: String(width),
+    MESA_SHADER_CACHE_DIR: join(cacheHome, 'wasm-dmint-miner', `mesa-${width}-bit`),
+  };
+}
+
+/** The CPU's flags from /proc/cpuinfo (none where it cannot be read). */
+function linuxCpuFlags(): Set<string> {
+  try {
+    const line = /^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    return new Set(line?.[1]?.trim().split(/\s+/) ?? []);
+  } catch {
+    return new Set();
+  }
+}
+
 /** Where the `webgpu` package is, or null where it is not installed. */
 export function findDawn(): string | null {
   try {
@@ -77,11 +114,19 @@ export function startGpuProcess(options: GpuProcessOptions): GpuProcessStart {
     return { ready, kill: () => {}, ended: Promise.resolve() };
   }
   const file = options.file ?? DEFAULT_GPU_CHILD;
+  const env = { ...process.env, ...(process.platform === 'linux' ? mesaEnv(options.threads) : {}), ...options.env };
+  if (env.MESA_SHADER_CACHE_DIR) {
+    try {
+      mkdirSync(env.MESA_SHADER_CACHE_DIR, { recursive: true }); // Mesa makes only the last folder of the path
+    } catch {
+      // No cache then: Mesa compiles the kernel at every start (about a second of llvmpipe's time).
+    }
+  }
   const child = fork(file instanceof URL ? fileURLToPath(file) : file, [], {
     execArgv: [],
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    env: { ...process.env, EGL_PLATFORM: 'surfaceless', LP_NUM_THREADS: String(options.threads), ...options.env },
+    env,
   });
   const ended = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const gpu = new GpuProcess(child, options.hangMs ?? HANG_MS);
