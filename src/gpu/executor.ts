@@ -196,9 +196,11 @@ export class GpuExecutor implements Executor {
   async close(): Promise<void> {
     this.#closed = true;
     this.#halt?.();
-    await this.#running;
-    this.#kernel?.destroy();
+    const kernel = this.#kernel;
     this.#kernel = null;
+    // A dispatch in flight (or one waiting for its pipeline to compile, seconds on a software
+    // adapter) cannot be cut short: free the kernel once it is back, without holding up the close.
+    void Promise.resolve(this.#running).then(() => kernel?.destroy());
   }
 
   /**

@@ -34,9 +34,10 @@ function runKilledAfter(args: string[], input: string, ms: number): Promise<{ co
 describe('--resume', () => {
   it('survives SIGKILL at random moments: the resumed search answers the uninterrupted run\'s nonce, redoing only what was in flight', async () => {
     const path = tempPath();
-    // The window ends 1000 nonces past the mainnet nonce, the lowest valid one from 0; about 4 s of work here.
+    // The window ends 1000 nonces past the mainnet nonce, the lowest valid one from 0; about 4 s of work for the
+    // workers, whose rate the kill times are chosen for (a GPU may sweep it before the first kill).
     const range = ['--start', String(pxd.nonce_int_le - 16_000_000), '--count', '16001000'];
-    const args = ['--quiet', '--workers', '2', '--status-file', path, '--resume', ...range];
+    const args = ['--quiet', '--workers', '2', '--backend', 'wasm', '--status-file', path, '--resume', ...range];
     const rnd = prng(99);
     let kills = 0;
     const watermarks: bigint[] = [];
