@@ -8,8 +8,8 @@
 //     server (cross-origin isolated), timed from navigation to
 //     `document.body.dataset.state === 'exhausted'` (page load, kernel compile and
 //     worker start included), with the scheduling path the engine chose;
-//   - CLI: `node dist/node/dmint-miner.js --quiet --start 0 --count N --workers T`,
-//     timed as a process (start-up included).
+//   - CLI: `node dist/node/dmint-miner.js --quiet --backend wasm --start 0 --count N --workers T`,
+//     timed as a process (start-up included): the same wasm kernel as the page's workers.
 // --backend wasm|webgpu|auto (repeatable, default wasm) is the page's `backend=`, each measured
 // in turn on the same sweep; webgpu and auto run in Chromium only, started with WebGPU on
 // (SwiftShader's software adapter where there is no GPU: its rate says nothing of a real GPU),
@@ -144,7 +144,7 @@ async function pageRun(browser, flags, backend = 'wasm') {
 function cliRun() {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [BIN, '--quiet', '--start', '0', '--count', String(count), '--workers', String(threads)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [BIN, '--quiet', '--backend', 'wasm', '--start', '0', '--count', String(count), '--workers', String(threads)], { stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
     child.stdin.end(request);

@@ -48,8 +48,6 @@ export const GPU_KERNEL_WGSL = WGSL_KERNEL;
 /** Words of the Job struct: 16 block words and 8 parameters. */
 const JOB_WORDS = WGSL_JOB_WORDS;
 const NO_HIT = 0xffffffff;
-/** Job words a dispatch sets for itself (upper word, first nonce, count, row); the rest are the job's. */
-const SEGMENT_WORDS = [17, 18, 19, 23];
 /** Digests per `digests` call: 32 MiB of output. */
 const MAX_DIGESTS = 1 << 20;
 const U32 = 0xffffffffn;
@@ -104,12 +102,6 @@ export class GpuKernel {
    */
   readonly #pipelines: Partial<Record<Entry, GPUComputePipeline>>;
   #digestPipeline: Promise<GPUComputePipeline> | null = null;
-  /**
-   * `search`, compiling: {@link GpuKernel.create} does not wait for it, so that a host
-   * hashing elsewhere meanwhile (the Miners' `auto`) is not held up by seconds of
-   * compiling on a software adapter; the first dispatch waits, or rejects with its error.
-   */
-  readonly #searchCompiled: Promise<void>;
   /** Invocations per workgroup of `search` and `digest` on this device. */
   readonly #workgroup: number;
   readonly #layout: GPUBindGroupLayout;
@@ -134,7 +126,7 @@ export class GpuKernel {
 
   private constructor(
     device: GPUDevice,
-    compiled: { module: GPUShaderModule; pipelineLayout: GPUPipelineLayout; prepare: GPUComputePipeline; search: Promise<GPUComputePipeline> },
+    compiled: { module: GPUShaderModule; pipelineLayout: GPUPipelineLayout; prepare: GPUComputePipeline; search: GPUComputePipeline },
     workgroup: number,
     layout: GPUBindGroupLayout,
     adapter: GpuAdapterSummary | null,
@@ -143,9 +135,7 @@ export class GpuKernel {
     this.#device = device;
     this.#module = compiled.module;
     this.#pipelineLayout = compiled.pipelineLayout;
-    this.#pipelines = { prepare: compiled.prepare };
-    this.#searchCompiled = compiled.search.then((pipeline) => void (this.#pipelines.search = pipeline));
-    this.#searchCompiled.catch(() => {}); // reported by the dispatches that wait for it
+    this.#pipelines = { prepare: compiled.prepare, search: compiled.search };
     this.#workgroup = workgroup;
     this.#whenLost = device.lost.then((info) => {
       this.#lost = new Error(`the GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`);
@@ -165,9 +155,8 @@ export class GpuKernel {
   }
 
   /**
-   * Compile the kernel on `device`: an invalid module rejects here; the search
-   * pipeline goes on compiling after this resolves (seconds on a software adapter),
-   * and the first dispatches wait for it (or reject with its error).
+   * Compile the kernel on `device` (seconds on a software adapter; the Miners'
+   * `auto` lets the workers hash meanwhile): a compile error rejects here.
    */
   static async create(device: GPUDevice, adapter: GpuAdapterSummary | null = null): Promise<GpuKernel> {
     const storage = (type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({ binding: 0, visibility: COMPUTE_STAGE, buffer: { type } });
@@ -183,10 +172,12 @@ export class GpuKernel {
     const module = device.createShaderModule({ code: GPU_KERNEL_WGSL });
     // A device that allows fewer invocations per workgroup (compatibility level, unless asked for more) gets smaller workgroups.
     const workgroup = Math.min(GPU_WORKGROUP, device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX);
-    const search = device.createComputePipelineAsync(sizedStage(pipelineLayout, module, 'search', workgroup));
-    search.catch(() => {}); // reported by the dispatches that wait for it
-    // `prepare` is small: it rejects here for an invalid module; `search` compiles on (see #searchCompiled).
-    const prepare = await device.createComputePipelineAsync({ layout: pipelineLayout, compute: { module, entryPoint: 'prepare' } });
+    // Ready only once `search` is compiled, so `auto` starts its calibration with a kernel that can dispatch at once
+    // (the workers hash while it compiles) rather than halting the workers for a first dispatch that waits.
+    const [prepare, search] = await Promise.all([
+      device.createComputePipelineAsync({ layout: pipelineLayout, compute: { module, entryPoint: 'prepare' } }),
+      device.createComputePipelineAsync(sizedStage(pipelineLayout, module, 'search', workgroup)),
+    ]);
     return new GpuKernel(device, { module, pipelineLayout, prepare, search }, workgroup, layout, adapter);
   }
 
@@ -250,27 +241,11 @@ export class GpuKernel {
     if (read.busy) throw new Error(`at most ${GPU_IN_FLIGHT} dispatches may be in flight`);
     read.busy = true;
     this.#nextRead = (this.#nextRead + 1) % this.#reads.length;
-    // The job this dispatch was asked under, should another be set before a deferred one is sent.
-    const asked = this.#words.slice();
-    const dispatch = (): Promise<void> => {
-      const now = this.#words.slice();
-      const other = now.some((w, i) => w !== asked[i] && !SEGMENT_WORDS.includes(i));
-      if (other) {
-        this.#words.set(asked);
-        this.#preparedHi = UNPREPARED;
-      }
-      // Queue writes and submissions run in order, so the next dispatch may reset `lowest` and the parameters at once.
-      this.#device.queue.writeBuffer(this.#lowest, 0, new Uint32Array([NO_HIT]));
-      const [x, y] = this.#setSegment(segment, WGSL_NONCES_PER_INVOCATION);
-      this.#run('search', x, y, this.#group, (encoder) => encoder.copyBufferToBuffer(this.#lowest, 0, read.buffer, 0, 4));
-      if (other) {
-        this.#words.set(now);
-        this.#preparedHi = UNPREPARED;
-      }
-      return read.buffer.mapAsync(MAP_READ);
-    };
-    // Until `search` is compiled, dispatches wait for it, each writing its parameters only when it is sent, in order.
-    const mapped = this.#pipelines.search ? dispatch() : this.#searchCompiled.then(dispatch);
+    // Queue writes and submissions run in order, so the next dispatch may reset `lowest` and the parameters at once.
+    this.#device.queue.writeBuffer(this.#lowest, 0, new Uint32Array([NO_HIT]));
+    const [x, y] = this.#setSegment(segment, WGSL_NONCES_PER_INVOCATION);
+    this.#run('search', x, y, this.#group, (encoder) => encoder.copyBufferToBuffer(this.#lowest, 0, read.buffer, 0, 4));
+    const mapped = read.buffer.mapAsync(MAP_READ);
     return mapped.then(
       () => {
         const index = new Uint32Array(read.buffer.getMappedRange())[0];

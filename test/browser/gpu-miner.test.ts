@@ -141,7 +141,8 @@ describe.skipIf(!hasEngine('chromium'))('the browser library with backend webgpu
         // The workers hash while the adapter opens, so on a fast machine the window can end
         // before the GPU opens or the calibration ends; it goes on with the next job, as a page's would.
         const undecided = (s = miner.backendStatus) => s.calibrating || (s.adapter === null && s.gpuProblem === null);
-        for (let more = 0; more < 5 && undecided(); more++) await miner.mine(req, { start, count });
+        // The kernel compiles for seconds on SwiftShader while the workers hash: give it up to 60 s of jobs.
+        for (const until = performance.now() + 60_000; undecided() && performance.now() < until;) await miner.mine(req, { start, count });
         return { answer, status: miner.backendStatus, backend: miner.backend, changes };
       } finally {
         await miner.close();
