@@ -19,25 +19,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scriptArgs, scriptFailure } from './script-args.mjs';
-import { IV, K, Tracer, asDialect, hex } from './sha256-trace.mjs';
+import { IV, K, Tracer, asDialect, hex, traceSha256d } from './sha256-trace.mjs';
 
 function generate(simd) {
   const tr = new Tracer(asDialect(simd));
-  const S = (v) => ({ k: 's', v });
   const J = (name) => ({ k: 'j', name });
-  // Hash 1, block 2: W0 is the nonce's low word; W1, W2, W15 depend on the width
-  // (and W1 on the upper nonce word for V2); W3..W14 are zero either way.
-  const W1 = [{ k: 'v', name: 'w0' }, J('mw1'), J('mw2')];
-  for (let i = 3; i < 15; i++) W1.push(S(0));
-  W1.push(J('mw15'));
-  const mid = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => J(`m${i}`));
-  const H1 = tr.compress(mid, W1, 'p');
-  // Hash 2: the 32-byte digest, 0x80 pad, zeros, bit length 256.
-  const W2 = H1.slice();
-  W2.push(S(0x80000000));
-  for (let i = 9; i < 15; i++) W2.push(S(0));
-  W2.push(S(256));
-  const H2 = tr.compress(IV.map(S), W2, 'q');
+  const H2 = traceSha256d(tr);
   const body = tr.body;
 
   // Search output: h0 for the filter, h1/h2 only when a lane passes it.

@@ -35,7 +35,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { scriptArgs, scriptFailure } from './script-args.mjs';
-import { IV, K, Tracer, hex } from './sha256-trace.mjs';
+import { IV, K, Tracer, hex, traceSha256d } from './sha256-trace.mjs';
 
 /**
  * Measured on Mesa's llvmpipe (Dawn, OpenGL ES backend), which runs a workgroup as
@@ -73,21 +73,7 @@ const wgslDialect = {
 /** The trace: the per-job setup, the folded slots and the per-nonce body. */
 function trace() {
   const tr = new Tracer(wgslDialect);
-  const S = (v) => ({ k: 's', v });
-  const J = (name) => ({ k: 'j', name });
-  // Hash 1, block 2: the nonce's low word (W0); W1, W2 and W15 depend on the width
-  // (and W1 on the upper word, fixed per dispatch), so they are job constants.
-  const W1 = [{ k: 'v', name: 'w0' }, J('mw1'), J('mw2')];
-  for (let i = 3; i < 15; i++) W1.push(S(0));
-  W1.push(J('mw15'));
-  const mid = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => J(`m${i}`));
-  const H1 = tr.compress(mid, W1, 'p');
-  // Hash 2: the 32-byte digest, 0x80 pad, zeros, bit length 256.
-  const W2 = H1.slice();
-  W2.push(S(0x80000000));
-  for (let i = 9; i < 15; i++) W2.push(S(0));
-  W2.push(S(256));
-  const H2 = tr.compress(IV.map(S), W2, 'q');
+  const H2 = traceSha256d(tr);
   const body = tr.body;
   // The search needs the first three words only; nothing else of round 63 is live.
   tr.body = [];

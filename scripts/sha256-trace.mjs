@@ -223,3 +223,25 @@ export class Tracer {
       .concat([0, 1, 2, 3].map((i) => this.sum(state[4 + i], E(63 - i))));
   }
 }
+
+/**
+ * Trace sha256d(preimage || nonce) on `tr` from the midstate: block 2 of the first hash (W0 the
+ * nonce's low word, a var; W1, W2 and W15 job constants `mw1`, `mw2`, `mw15`, since they depend on
+ * the width and W1 on a V2 nonce's upper word; W3..W14 zero), then the second hash over the
+ * 32-byte digest (0x80 pad, zeros, bit length 256). Returns the eight final words, each lazy, and
+ * leaves the body's statements in `tr.body`.
+ */
+export function traceSha256d(tr) {
+  const S = (v) => ({ k: 's', v });
+  const J = (name) => ({ k: 'j', name });
+  const W1 = [{ k: 'v', name: 'w0' }, J('mw1'), J('mw2')];
+  for (let i = 3; i < 15; i++) W1.push(S(0));
+  W1.push(J('mw15'));
+  const mid = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => J(`m${i}`));
+  const H1 = tr.compress(mid, W1, 'p');
+  const W2 = H1.slice();
+  W2.push(S(0x80000000));
+  for (let i = 9; i < 15; i++) W2.push(S(0));
+  W2.push(S(256));
+  return tr.compress(IV.map(S), W2, 'q');
+}

@@ -4,13 +4,9 @@
  * process the miner uses (so a crash here costs nothing either).
  * @module
  */
-import vectors from '../../fixtures/pyrxd-vectors.json' with { type: 'json' };
-import { bytesToHex, hexToBytes } from '../core/bytes.ts';
-import { MAX_TARGET, kernelBound, nonceFromHex, type NonceWidth } from '../core/protocol.ts';
-import { powMessage } from '../core/verify.ts';
 import type { GpuAdapterSummary } from '../gpu/kernel.ts';
 import { startGpuProcess, type GpuProcess } from './gpu-process.ts';
-import { nodeSha256 } from './sha256.ts';
+import { KNOWN_ANSWERS_DETAIL, judgeKnownAnswer, knownVectors } from './known-answers.ts';
 
 /** What {@link probeGpu} found. */
 export type GpuProbe =
@@ -24,8 +20,6 @@ export type GpuProbe =
       readonly rate: number;
     };
 
-// The PXD mainnet mint, pyrxd's own pinned vector, and a V2 vector (as the wasm kernel's check).
-const KNOWN = ['pxd-mainnet-mint-c9fdcd34', 'pyrxd-test-ab64-d17f0162', 'gen-w8-409'];
 /** A bound no digest meets, so every nonce is hashed. */
 const NEVER = { b0: 0, b1: 0, b2: 0 };
 
@@ -53,20 +47,11 @@ export async function probeGpu(threads: number, seconds: number): Promise<GpuPro
 
 async function checkKnownAnswers(gpu: GpuProcess): Promise<{ ok: boolean; detail: string }> {
   try {
-    for (const id of KNOWN) {
-      const v = vectors.pow_vectors.find((p) => p.id === id);
-      if (!v) throw new Error(`fixture ${id} missing`);
-      const width = v.nonce_width as NonceWidth;
-      const preimage = hexToBytes(v.preimage_hex);
-      const nonce = nonceFromHex(v.nonce_hex, width);
-      gpu.setJob(preimage, width, kernelBound(MAX_TARGET));
-      const digest = bytesToHex(await gpu.digests(nonce, 1));
-      const reference = bytesToHex(nodeSha256(nodeSha256(powMessage(preimage, nonce, width))));
-      if (digest !== v.digest_hex || reference !== v.digest_hex) throw new Error(`${id}: GPU digest ${digest}, node:crypto ${reference}, fixture ${v.digest_hex}`);
-      const found = await gpu.submit(nonce - 4095n, 4096);
-      if (found.hit !== nonce) throw new Error(`${id}: the GPU found ${found.hit} instead of ${nonce}`);
+    for (const v of knownVectors()) {
+      gpu.setJob(v.preimage, v.width, v.bound);
+      judgeKnownAnswer(v, await gpu.digests(v.nonce, 1), (await gpu.submit(v.nonce - 4095n, 4096)).hit, 'GPU kernel');
     }
-    return { ok: true, detail: `${KNOWN.length} vectors (PXD mainnet mint included) match node:crypto and the fixtures` };
+    return { ok: true, detail: KNOWN_ANSWERS_DETAIL };
   } catch (err) {
     return { ok: false, detail: (err as Error).message };
   }
