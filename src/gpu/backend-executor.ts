@@ -203,7 +203,7 @@ export class BackendExecutor implements Executor {
   }
 
   verify(request: MineRequest, nonce: bigint): Promise<HitCheck> {
-    // The workers verify once they are the backend for good; until then the page does (a worker may not be up yet).
+    // The workers verify once they are the backend for good; until then the host's SHA-256 on this thread does (a worker may not be up yet).
     return this.#phase === 'wasm' ? this.#wasm().verify(request, nonce) : this.#gpu.verify(request, nonce);
   }
 

@@ -245,8 +245,7 @@ export class GpuKernel {
     this.#device.queue.writeBuffer(this.#lowest, 0, new Uint32Array([NO_HIT]));
     const [x, y] = this.#setSegment(segment, WGSL_NONCES_PER_INVOCATION);
     this.#run('search', x, y, this.#group, (encoder) => encoder.copyBufferToBuffer(this.#lowest, 0, read.buffer, 0, 4));
-    const mapped = read.buffer.mapAsync(MAP_READ);
-    return mapped.then(
+    return read.buffer.mapAsync(MAP_READ).then(
       () => {
         const index = new Uint32Array(read.buffer.getMappedRange())[0];
         read.buffer.unmap();

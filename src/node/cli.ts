@@ -175,9 +175,7 @@ async function mineRange(args: MineArgs, request: MineRequest, bytes: Uint8Array
   }
   if (resumed?.saved && !args.quiet) say(`resuming ${status!.path}: nonces [${start}, ${end}) are left of [${range.start}, ${end})`);
 
-  // Asked for the GPU, the GPU hashes: no head start on the main thread, whose wasm kernel could answer a
-  // job before the GPU is found missing (and exit 0 where --backend webgpu promises exit 1).
-  const running = new Miner({ threads: workers, headStart: args.backend !== 'webgpu', throttle: args.throttle, backend: args.backend });
+  const running = new Miner({ threads: workers, headStart: true, throttle: args.throttle, backend: args.backend });
   miner = running;
   const controller = new AbortController();
   let signalCode: number | undefined;

@@ -66,7 +66,7 @@ export async function runDoctor(args: Pick<DoctorArgs, 'json' | 'workers'>): Pro
     checks.push({ name: 'GPU', ok: true, detail: `none: ${gpu.reason}` });
   } else {
     const a = gpu.adapter;
-    const named = a ? `${adapterName({ ...a, fallback: false })}${a.description ? ` (${a.description})` : ''}${a.vendor || a.architecture ? `, vendor ${a.vendor || '?'}, architecture ${a.architecture || '?'}` : ''}` : 'an unnamed adapter';
+    const named = a ? `${adapterName(a, false)}${a.description ? ` (${a.description})` : ''}${a.vendor || a.architecture ? `, vendor ${a.vendor || '?'}, architecture ${a.architecture || '?'}` : ''}` : 'an unnamed adapter';
     checks.push({ name: 'GPU adapter', ok: true, detail: `${named}; ${a?.fallback ? 'software (it hashes on the CPU\'s cores)' : 'hardware'}` });
     checks.push({ name: 'GPU kernel known answers', ok: gpu.knownAnswers.ok, detail: gpu.knownAnswers.detail });
     if (gpu.knownAnswers.ok) checks.push({ name: 'GPU measured rate', ok: gpu.rate > 0, detail: `${(gpu.rate / 1e6).toFixed(2)} Mh/s (1 s), beside ${(rate / 1e6).toFixed(2)} Mh/s for the workers` });

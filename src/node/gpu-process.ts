@@ -153,7 +153,6 @@ export class GpuProcess implements GpuSearcher {
   /** Why the process is gone, once it is: every request after that fails with it. */
   #gone: Error | null = null;
   #watchdog: ReturnType<typeof setInterval> | undefined;
-  #width: NonceWidth | 0 = 0;
 
   /** @internal Made by {@link startGpuProcess}. */
   constructor(child: ChildProcess, hangMs: number) {
@@ -215,7 +214,6 @@ export class GpuProcess implements GpuSearcher {
   setJob(preimage: Uint8Array, nonceWidth: NonceWidth, bound: KernelBound): void {
     if (!(preimage instanceof Uint8Array) || preimage.length !== 64) throw new RangeError(`the preimage must be 64 bytes, got ${preimage?.length}`);
     if (nonceWidth !== 4 && nonceWidth !== 8) throw new RangeError(`nonce width must be 4 or 8, got ${nonceWidth}`);
-    this.#width = nonceWidth;
     this.#post({ op: 'job', preimage: preimage.slice(), nonceWidth, bound: { ...bound } });
   }
 
@@ -244,7 +242,6 @@ export class GpuProcess implements GpuSearcher {
 
   #request(message: (id: number) => ToGpu): Promise<FromGpu> {
     if (this.#gone) return Promise.reject(this.#gone);
-    if (this.#width === 0) return Promise.reject(new Error('the GPU process was asked to search before setJob'));
     const id = this.#nextId++;
     return new Promise<FromGpu>((resolve, reject) => {
       this.#pending.set(id, { sent: performance.now(), resolve, reject });

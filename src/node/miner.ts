@@ -70,6 +70,8 @@ export interface MinerOptions {
    * count, while the worker threads boot, so a hit near the start of the range
    * is answered without waiting for them (the CLI does). It yields to the event
    * loop between batches. Leave it off where the main thread must stay free.
+   * Ignored for `backend: 'webgpu'`: asked for the GPU, only the GPU hashes (a
+   * head start could answer a job before the GPU is found missing).
    */
   headStart?: boolean;
 }
@@ -102,7 +104,7 @@ export class Miner extends Engine {
     const workers = (events: ExecutorEvents): ThreadExecutor =>
       new ThreadExecutor(events, { module, build, workerFile, poolSize: Math.max(threads, availableParallelism()) });
     const engineOptions = { threads, chunkSize: options.chunkSize, batch: options.batch, throttle: options.throttle };
-    const head = options.headStart ? new HeadStart(Kernel.fromModule(build, module)) : undefined;
+    const head = options.headStart && backend !== 'webgpu' ? new HeadStart(Kernel.fromModule(build, module)) : undefined;
     let gpu: BackendExecutor | null = null;
     let gpuProcess: GpuProcessStart | null = null;
     if (backend === 'wasm') {

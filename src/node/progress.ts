@@ -9,10 +9,10 @@ import { formatProgress, type MineRequest } from '../core/protocol.ts';
 import type { BackendStatus } from '../gpu/backend-executor.ts';
 import type { GpuAdapterSummary } from '../gpu/kernel.ts';
 
-/** An adapter in a few words: its device (or vendor and architecture), and whether it is a software one. */
-export function adapterName(adapter: GpuAdapterSummary): string {
+/** An adapter in a few words: its device (or vendor and architecture), and (unless `markSoftware` is false) whether it is a software one. */
+export function adapterName(adapter: GpuAdapterSummary, markSoftware = true): string {
   const name = adapter.device || [adapter.vendor, adapter.architecture].filter(Boolean).join(' ') || 'unnamed adapter';
-  return `${name}${adapter.fallback ? ', software' : ''}`;
+  return `${name}${markSoftware && adapter.fallback ? ', software' : ''}`;
 }
 
 /** What hashes, for the status line: `2 threads`, `the GPU (llvmpipe…, software)`, or the workers while `auto` measures. */
