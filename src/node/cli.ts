@@ -111,10 +111,15 @@ async function mine(args: MineArgs): Promise<number> {
   }
   const status = args.statusFile ? new StatusFile(args.statusFile) : undefined;
   status?.lock();
+  // However the process ends (the stop's backstop exits without waiting for the threads and the GPU process to
+  // close), the lock and a failed write's temporary file go with it.
+  const release = (): void => status?.unlock();
+  process.once('exit', release);
   try {
     return await mineRange(args, request, bytes, whole, range, status);
   } finally {
-    status?.unlock();
+    release();
+    process.removeListener('exit', release);
   }
 }
 

@@ -1,23 +1,14 @@
 // A polite miner: --throttle and --priority on the real CLI.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { requestJson, runCli } from '../support/cli.ts';
+import { taskStats } from '../support/tasks.ts';
 import { fixture } from '../support/vectors.ts';
 
 const MAX = '7fffffffffffffff';
 // No valid nonce in all of [0, 2^32): a search that runs until stopped.
 const endless = fixture.pow_vectors.find((p) => p.id === 'gen-w4-8403')!;
 const deep = fixture.pow_vectors.find((p) => p.id === 'pyrxd-test-0cf3-fd362814')!;
-
-/** A task's nice value and CPU ticks, from /proc/PID/task/TID/stat (fields after the parenthesised name). */
-function taskStats(pid: number): { tid: number; nice: number; ticks: number }[] {
-  return readdirSync(`/proc/${pid}/task`).map((tid) => {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is field 3 (state): utime is field 14, stime 15, nice 19.
-    return { tid: Number(tid), nice: Number(fields[16]), ticks: Number(fields[11]) + Number(fields[12]) };
-  });
-}
 
 describe('--throttle and --priority', () => {
   it('refuse values outside their forms with a usage error naming the flag (exit 1, nothing on stdout)', async () => {
@@ -42,7 +33,8 @@ describe('--throttle and --priority', () => {
   it.skipIf(process.platform !== 'linux')('--priority low: the threads that hash run at nice 19; normal leaves nice alone', async () => {
     const niceOfHashers = async (priority: string): Promise<{ main: number; busiest: number[] }> => {
       let seen: { main: number; busiest: number[] } | undefined;
-      const r = await runCli(['--priority', priority, '--workers', '2', '--progress', 'json'], requestJson(endless.preimage_hex, MAX, 4), {
+      // The workers' threads (the GPU process's are checked in test/gpu/cli-gpu.test.ts).
+      const r = await runCli(['--priority', priority, '--workers', '2', '--backend', 'wasm', '--progress', 'json'], requestJson(endless.preimage_hex, MAX, 4), {
         timeoutMs: 30_000,
         onSpawn: (child) => {
           let frames = 0;

@@ -18,6 +18,7 @@ import { MAX_TARGET, nonceFromHex } from '../../src/core/protocol.ts';
 import { verifySolutionSync } from '../../src/core/verify.ts';
 import { findDawn } from '../../src/node/gpu-process.ts';
 import { runCli, type CliRun } from '../support/cli.ts';
+import { taskStats } from '../support/tasks.ts';
 import { NO_ADAPTER_ENV, descendantsOf, environOf, isRunning, openGpuOrSkip, type ProcessEntry } from '../support/gpu.ts';
 import { nodeSha256, vectorById as vector, vectorRequest as request } from '../support/vectors.ts';
 
@@ -148,6 +149,33 @@ describe('dmint-miner on the GPU', () => {
     const r = await runCli(['--backend', 'webgpu', '--quiet', '--status-file', path, '--count', '3000000'], ENDLESS);
     expect(r).toMatchObject({ code: 2, stdout: '{"exhausted":true}\n', stderr: '' });
     expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ state: 'exhausted', backend: 'webgpu', attempts: 3_000_000 });
+  });
+
+  it.skipIf(process.platform !== 'linux')('--priority low --backend webgpu: the GPU process, started after the priority was lowered, hashes at nice 19, every thread of it', async (ctx) => {
+    needGpu(ctx);
+    let nices: number[] | undefined;
+    const r = await runCli(['--priority', 'low', '--backend', 'webgpu', '--progress', 'json'], ENDLESS, {
+      timeoutMs: 60_000,
+      onSpawn: (child) => {
+        const tree = watchTree(child);
+        child.stderr!.on('data', () => {
+          const gpu = tree.gpu()[0];
+          if (gpu === undefined || nices !== undefined) return;
+          let tasks: ReturnType<typeof taskStats>;
+          try {
+            tasks = taskStats(gpu.pid);
+          } catch {
+            return; // not there yet, or gone
+          }
+          // Once two of its threads have hashed a little (slowly at nice 19 on a busy machine), all of them are read.
+          if (tasks.filter((t) => t.ticks >= 3).length < 2) return;
+          nices = [...new Set(tasks.map((t) => t.nice))];
+          child.kill('SIGTERM');
+        });
+      },
+    });
+    expect(r.code, r.stderr).toBe(143);
+    expect(nices, 'the GPU process was seen hashing').toEqual([19]);
   });
 
   it('--workers 1 --backend webgpu answers, and its GPU process hashes on one thread (LP_NUM_THREADS=1, surfaceless EGL)', async (ctx) => {
