@@ -14,11 +14,11 @@
  * WebCrypto (or the core's pure-TS SHA-256): the main thread never hashes.
  * @module
  */
-import type { Executor, ExecutorEvents, PieceEnd, PieceOrder, RunningPiece } from '../core/engine.ts';
+import type { Executor, ExecutorEvents, PieceEnd, PieceOrder, RunningPiece } from '../core/executor.ts';
 import type { HitCheck } from '../core/job-api.ts';
 import type { KernelBuild } from '../core/kernel-build.ts';
 import { PieceCells } from '../core/piece-run.ts';
-import type { MineRequest } from '../core/protocol.ts';
+import type { MineRequest } from '../core/request.ts';
 import { WorkerFailure } from './errors.ts';
 import type { FromWorker } from './messages.ts';
 import { MinerWorker } from './miner-worker.ts';

@@ -16,10 +16,13 @@ export { Miner, BACKENDS, type Backend, type BackendChoice, type BackendStatus, 
 export type { GpuAdapterSummary } from '../gpu/kernel.ts';
 export type { SchedulingMode } from './executor.ts';
 export { sharedMemorySupport, type SharedMemorySupport, type SharedMemoryHost } from './shared-memory.ts';
-export { abortError, type HitCheck, type JobOptions, type MineProgress, type MineResponse } from '../core/job-api.ts';
+export { abortError, type HitCheck, type JobOptions, type MineProgress, type MineResponse, type SearchOutcome } from '../core/job-api.ts';
 export type { FromChild, ToChild, JobId } from '../core/ipc-messages.ts';
 export { VerificationError, SupportError, WorkerFailure, type SupportProblem } from './errors.ts';
 export { RequestError, type RequestErrorCode } from '../core/errors.ts';
-export { parseRequest, formatHit, formatExhausted, formatProgress, nonceToHex, nonceFromHex, MAX_TARGET, type MineRequest, type NonceWidth } from '../core/protocol.ts';
+export { parseRequest, MAX_TARGET, type MineRequest } from '../core/request.ts';
+export { formatHit, formatExhausted, formatProgress, toResponse } from '../core/response.ts';
+export { NonceRangeError, MAX_THREADS } from '../core/range.ts';
+export { nonceToHex, nonceFromHex, type NonceWidth } from '../core/nonce.ts';
 export { verifySolution, verifySolutionSync, digestMeetsTarget, type Verification } from '../core/verify.ts';
 export { estimate, attemptsForProbability, type Estimate } from '../core/estimate.ts';

@@ -11,10 +11,10 @@
  * a halt that crosses a finished piece on the wire cannot touch the next one.
  * @module
  */
-import type { PieceOrder } from '../core/engine.ts';
+import type { PieceOrder } from '../core/executor.ts';
 import type { HitCheck } from '../core/job-api.ts';
 import type { KernelBuild } from '../core/kernel-build.ts';
-import type { NonceWidth } from '../core/protocol.ts';
+import type { NonceWidth } from '../core/nonce.ts';
 
 /** Executor → worker: instantiate the kernel. Sent once, first. */
 export interface InitMessage {

@@ -4,7 +4,7 @@
  * so nothing keeps hashing or holding memory after the answer.
  * @module
  */
-import { parseRequest } from '../core/protocol.ts';
+import { mineOnce } from '../core/mine-once.ts';
 import type { JobOptions, MineResponse } from '../core/job-api.ts';
 import { Miner, type BackendChoice } from './miner.ts';
 
@@ -31,12 +31,5 @@ export interface MineOptions extends JobOptions {
  */
 export async function mine(request: object | string, options: MineOptions = {}): Promise<MineResponse> {
   const { threads, throttle, workerUrl, backend, ...job } = options;
-  parseRequest(request); // a bad request fails before any worker starts
-  if (job.signal?.aborted) throw job.signal.reason;
-  const miner = new Miner({ threads, throttle, workerUrl, backend });
-  try {
-    return await miner.mine(request, job);
-  } finally {
-    await miner.close();
-  }
+  return mineOnce(request, job, () => new Miner({ threads, throttle, workerUrl, backend }));
 }

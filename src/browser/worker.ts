@@ -6,13 +6,14 @@
  * page's main thread never hashes.
  * @module
  */
-import type { PieceOrder } from '../core/engine.ts';
+import type { PieceOrder } from '../core/executor.ts';
 import { Kernel } from '../core/kernel.ts';
 import { PieceCells, Rest, runPiece, runPieceAsync, type PieceResult } from '../core/piece-run.ts';
 import { PIECE_REPORT_MS } from '../core/tuning.ts';
 import { checkHit } from '../core/verify.ts';
 import type { FromWorker, PieceMessage, ToWorker } from './messages.ts';
 import { hostSha256 } from './sha256.ts';
+import { JobSlot } from '../core/job-slot.ts';
 
 /** The part of a dedicated worker's global scope this entry uses (DOM typings describe a window). */
 interface WorkerScope {
@@ -26,8 +27,7 @@ const scope = globalThis as unknown as WorkerScope;
 const state: WorkerScope['dmintWorker'] = { busy: false, hashed: 0 };
 scope.dmintWorker = state;
 let kernel: Kernel | undefined;
-/** The job whose constants the kernel holds: consecutive pieces of one job skip `setJob`. */
-let jobId: number | null = null;
+const slot = new JobSlot();
 /** Message-path pieces running or queued, and whether each was halted. */
 const halted = new Map<number, boolean>();
 /** The throttle's rest between batches on the message path; a `piece-halt` cuts it short. */
@@ -54,11 +54,7 @@ const yieldToEvents = (): Promise<void> => new Promise((resolve) => {
 
 function kernelFor(order: PieceOrder): Kernel {
   if (!kernel) throw new Error('the worker got a piece before its kernel');
-  if (order.jobId !== jobId) {
-    jobId = null; // a setJob that throws half-way leaves no job to trust
-    kernel.setJob(order.preimage, order.nonceWidth, order.bound);
-    jobId = order.jobId;
-  }
+  slot.load(kernel, order);
   return kernel;
 }
 

@@ -15,88 +15,17 @@
  * @module
  */
 import { VerificationError } from './errors.ts';
-import { abortError, type HitCheck, type JobOptions, type MineProgress, type MineResponse } from './job-api.ts';
-import { JobBook, hitResponse, jobProgress, openJob, type BookJob } from './job-book.ts';
+import type { Executor, ExecutorEvents, PieceOrder, PieceReport, PieceRunner, RunningPiece } from './executor.ts';
+import { abortError, type JobOptions, type MineResponse, type SearchOutcome } from './job-api.ts';
+import { JobBook, jobProgress, openJob, type BookJob } from './job-book.ts';
 import type { KernelBuild } from './kernel-build.ts';
-import { kernelBound, nonceToHex, type KernelBound, type MineRequest, type NonceWidth } from './protocol.ts';
+import { kernelBound, type KernelBound } from './kernel-bound.ts';
+import { nonceToHex } from './nonce.ts';
 import { checkThreads, checkThrottle } from './range.ts';
+import { isParsedRequest, parseRequest, type MineRequest } from './request.ts';
+import { toResponse } from './response.ts';
 import type { Piece } from './schedule.ts';
 import { BATCH_SIZE, CHUNK_SIZE, PROGRESS_INTERVAL_MS } from './tuning.ts';
-
-/** What a thread needs to search one piece. */
-export interface PieceOrder {
-  /** The job's id, unique within the engine: a thread sets its kernel's job only when it changes. */
-  readonly jobId: number;
-  readonly preimage: Uint8Array;
-  readonly nonceWidth: NonceWidth;
-  /** The kernel's 96-bit bound for the job's target. */
-  readonly bound: KernelBound;
-  /** First nonce of the piece. */
-  readonly first: bigint;
-  /** Nonces in the piece. */
-  readonly count: bigint;
-  /** Nonces per kernel call. */
-  readonly batch: number;
-  /** Percent of its time the thread hashes (the throttle): below 100 it rests between batches. */
-  readonly duty: number;
-}
-
-/** How a piece ended on its thread. */
-export interface PieceReport {
-  /** The lowest hit in the piece (a nonce), or null. */
-  hit: bigint | null;
-  /** Nonces searched from the piece's first: up to and including the hit, or up to where it stopped. */
-  searched: number;
-}
-
-/** A piece running on a thread, as its executor follows it. */
-export interface RunningPiece {
-  /** Nonces searched so far, as last published by the thread. */
-  searched(): number;
-  /** Ask the thread to stop the piece at its next batch boundary (and report it as usual). */
-  halt(): void;
-}
-
-/** Where a piece's end is reported: once, either way. */
-export interface PieceEnd {
-  done(report: PieceReport): void;
-  /** The piece is lost with its thread. */
-  lost(err: unknown): void;
-}
-
-/** What an executor tells the engine outside any piece. */
-export interface ExecutorEvents {
-  /** A thread became free or ready: hand out work. */
-  capacity(): void;
-  /** Threads cannot run at all (a worker that cannot load): every job fails with `err`. */
-  broken(err: unknown): void;
-}
-
-/** Something that runs pieces: a host's threads, or the CLI's head start on the main thread. */
-export interface PieceRunner {
-  /** Start a piece (on a free thread, for an {@link Executor}). */
-  run(order: PieceOrder, end: PieceEnd): RunningPiece;
-  /** Release every thread; pieces still out are not reported. */
-  close(): Promise<void>;
-}
-
-/** The one part each host writes: how pieces reach its threads, and how hits are checked. */
-export interface Executor extends PieceRunner {
-  /**
-   * Pieces it can start now, given that `wanted` threads should be hashing and
-   * `busy` are. Executors that own their threads start or end them here (none
-   * while `idle`: no job wants work).
-   */
-  room(wanted: number, busy: number, idle: boolean): number;
-  /** Re-check a hit with a SHA-256 independent of the kernel. */
-  verify(request: MineRequest, nonce: bigint): Promise<HitCheck>;
-  /**
-   * Nonces the next piece may hold, in whole chunks (default: one chunk): a
-   * thread far faster than a chunk per call (a GPU) asks for more, so it is
-   * not held up by a round trip per chunk.
-   */
-  pieceNonces?(): number;
-}
 
 /** Options every host's `Miner` takes. */
 export interface EngineOptions {
@@ -125,7 +54,7 @@ interface Job extends BookJob<Out> {
   readonly bound: KernelBound;
   verifying: boolean;
   settled: boolean;
-  end(outcome: { ok: true; value: MineResponse } | { ok: false; reason: unknown }): void;
+  end(outcome: { ok: true; value: SearchOutcome } | { ok: false; reason: unknown }): void;
 }
 
 /**
@@ -244,25 +173,40 @@ export class Engine {
   }
 
   /**
-   * Mine one request (the protocol request as an object or JSON text). Resolves
-   * to `{nonce_hex, attempts, elapsed_s}` for the lowest valid nonce of the
-   * range, re-verified independently of the kernel, or `{exhausted: true}`.
-   * Rejects with the core's RequestError for a bad request, a RangeError for a
-   * bad range, the abort reason when `signal` aborts, an AbortError when the
-   * miner is closed, and a VerificationError if a hit is not confirmed.
+   * Mine one protocol request (an object or JSON text, as pyrxd sends it).
+   * Resolves to `{nonce_hex, attempts, elapsed_s}` for the lowest valid nonce
+   * of the range, re-verified independently of the kernel, or
+   * `{exhausted: true}`. Rejects as {@link Engine.search} does, and with the
+   * core's RequestError for a bad request.
    */
   mine(request: object | string, options: JobOptions = {}): Promise<MineResponse> {
-    return new Promise<MineResponse>((resolve, reject) => {
+    return new Promise<MineRequest>((resolve) => {
       if (this.#closed) throw abortError('the miner is closed');
+      resolve(parseRequest(request));
+    }).then((parsed) => this.search(parsed, options).then((outcome) => toResponse(outcome, parsed.nonceWidth)));
+  }
+
+  /**
+   * Search a parsed request (from `parseRequest`) over its range. Resolves to
+   * the lowest valid nonce of the range as a bigint, with the independent
+   * check that confirmed it, or `{found: false}` once the range is exhausted.
+   * Rejects with a NonceRangeError for a bad range, the abort reason when
+   * `signal` aborts, an AbortError when the miner is closed, and a
+   * VerificationError if a hit is not confirmed.
+   */
+  search(request: MineRequest, options: JobOptions = {}): Promise<SearchOutcome> {
+    return new Promise<SearchOutcome>((resolve, reject) => {
+      if (this.#closed) throw abortError('the miner is closed');
+      if (!isParsedRequest(request)) throw new TypeError('search takes a request read by parseRequest; mine takes the protocol\'s JSON');
       const opened = openJob(request, options, this.#chunkSize);
       const { signal, onProgress } = options;
       const abort = (): void => this.#fail(job, signal!.reason);
-      const timer = onProgress ? setInterval(() => onProgress(jobProgress(job)), PROGRESS_INTERVAL_MS) : undefined;
+      const timer = onProgress ? setInterval(() => onProgress(jobProgress(job, false)), PROGRESS_INTERVAL_MS) : undefined;
       const job: Job = {
         ...opened,
         id: ++this.#ids,
         options,
-        bound: kernelBound(opened.request.effectiveTarget),
+        bound: kernelBound(request.effectiveTarget),
         out: new Map(),
         verifying: false,
         settled: false,
@@ -374,7 +318,10 @@ export class Engine {
   #finishIfDone(job: Job): void {
     if (job.settled || job.verifying || !job.schedule.finished) return;
     const offset = job.schedule.hit;
-    if (offset === null) return this.#end(job, { ok: true, value: { exhausted: true } });
+    if (offset === null) {
+      const { attempts, elapsed_s: elapsedS } = jobProgress(job, true);
+      return this.#end(job, { ok: true, value: { found: false, attempts, elapsedS } });
+    }
     job.verifying = true;
     const nonce = job.start + offset;
     // Pieces above the hit are not needed: stop them now rather than after the check.
@@ -388,7 +335,8 @@ export class Engine {
         }
         if (job.settled) return;
         job.options.onVerified?.(check);
-        this.#end(job, { ok: true, value: hitResponse(job, nonce) });
+        const { attempts, elapsed_s: elapsedS } = jobProgress(job, true);
+        this.#end(job, { ok: true, value: { found: true, nonce, attempts, elapsedS, check } });
       },
     ).catch((err: unknown) => this.#end(job, { ok: false, reason: err }));
   }
@@ -413,7 +361,7 @@ export class Engine {
   /** The final progress report; a throwing callback must not cost the job its outcome. */
   #report(job: Job): void {
     try {
-      job.options.onProgress?.(jobProgress(job) satisfies MineProgress);
+      job.options.onProgress?.(jobProgress(job, true));
     } catch {
       /* the caller's problem, reported nowhere: the miner never writes to the console */
     }

@@ -9,7 +9,7 @@
  */
 
 import { describeValue } from './errors.ts';
-import { MAX_TARGET } from './protocol.ts';
+import { MAX_TARGET } from './request.ts';
 
 /** Attempt statistics for one target. */
 export interface Estimate {

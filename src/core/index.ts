@@ -7,23 +7,10 @@
 
 export { RequestError, type RequestErrorCode } from './errors.ts';
 export { bytesToHex, hexToBytes } from './bytes.ts';
-export {
-  MAX_REQUEST_BYTES,
-  MAX_TARGET,
-  PROTOCOL_VERSION,
-  formatExhausted,
-  formatHit,
-  formatProgress,
-  kernelBound,
-  nonceBytes,
-  nonceFromHex,
-  nonceToHex,
-  parseRequest,
-  type Hit,
-  type KernelBound,
-  type MineRequest,
-  type NonceWidth,
-} from './protocol.ts';
+export { MAX_REQUEST_BYTES, MAX_TARGET, PROTOCOL_VERSION, parseRequest, type MineRequest } from './request.ts';
+export { formatExhausted, formatHit, formatProgress, type Hit } from './response.ts';
+export { kernelBound, type KernelBound } from './kernel-bound.ts';
+export { nonceBytes, nonceFromHex, nonceToHex, type NonceWidth } from './nonce.ts';
 export { sha256 } from './sha256.ts';
 export {
   digestBelowBound,

@@ -22,7 +22,7 @@ export type ToChild =
 
 /** Messages the child sends. `watermark` is a decimal string (JSON channels carry no BigInt). */
 export type FromChild =
-  | { type: 'progress'; id: JobId; attempts: number; elapsed_s: number; rate: number; watermark: string }
+  | { type: 'progress'; id: JobId; attempts: number; elapsed_s: number; rate: number; watermark: string; final: boolean }
   | { type: 'result'; id: JobId; response: MineResponse }
   | { type: 'error'; id: JobId | null; name: string; message: string }
   | { type: 'status'; threads: number; activeThreads: number; paused: boolean; jobs: number; throttle: number; backend: 'wasm' | 'webgpu' };

@@ -9,6 +9,30 @@
 /** The protocol response: a verified hit, or exhaustion of the range. */
 export type MineResponse = { nonce_hex: string; attempts: number; elapsed_s: number } | { exhausted: true };
 
+/**
+ * How a search ended, before any response is formatted: the nonce stays a
+ * bigint, with the independent check that confirmed it.
+ */
+export type SearchOutcome =
+  | {
+      found: true;
+      /** The lowest valid nonce of the range. */
+      nonce: bigint;
+      /** Nonces hashed, up to and including the hit. */
+      attempts: number;
+      /** Seconds from the job's start to its answer. */
+      elapsedS: number;
+      /** The check, independent of the kernel, that confirmed the nonce. */
+      check: HitCheck;
+    }
+  | {
+      found: false;
+      /** Nonces hashed: the whole range. */
+      attempts: number;
+      /** Seconds from the job's start to its end. */
+      elapsedS: number;
+    };
+
 /** What `onProgress` receives, about every 0.5 s. */
 export interface MineProgress {
   /** Nonces hashed so far for this job. */
@@ -19,6 +43,8 @@ export interface MineProgress {
   rate: number;
   /** Every nonce below this one has been searched (the resume point of an interrupted sweep). */
   watermark: bigint;
+  /** True on the one report made as the job settles (its final figures); false on the periodic ones. */
+  final: boolean;
 }
 
 /** The independent check of a hit, made before anyone sees the nonce. */

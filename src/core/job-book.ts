@@ -4,9 +4,9 @@
  * in turn for the next piece and chosen from when fewer threads may hash.
  * @module
  */
-import { toBigInt, type JobOptions, type MineProgress, type MineResponse } from './job-api.ts';
-import { formatHit, parseRequest, type MineRequest } from './protocol.ts';
+import { toBigInt, type JobOptions, type MineProgress } from './job-api.ts';
 import { resolveRange } from './range.ts';
+import type { MineRequest } from './request.ts';
 import { PieceSchedule, type Piece } from './schedule.ts';
 
 /** What the book needs of a piece out on a thread. */
@@ -37,19 +37,18 @@ export interface BookJob<T extends BookPiece> {
 export type OpenedJob = Pick<BookJob<never>, 'request' | 'start' | 'schedule' | 'startedAt' | 'attempts'>;
 
 /**
- * Check a job's request and range and open its schedule. Throws what `mine()`
- * rejects with: the core's RequestError, the signal's reason when it is
- * already aborted, a RangeError for a bad range.
+ * Check a parsed request's range and open its schedule. Throws what `search()`
+ * rejects with: the signal's reason when it is already aborted, a
+ * NonceRangeError for a bad range.
  */
-export function openJob(request: object | string, options: JobOptions, chunkSize: bigint): OpenedJob {
-  const parsed = parseRequest(request);
+export function openJob(request: MineRequest, options: JobOptions, chunkSize: bigint): OpenedJob {
   if (options.signal?.aborted) throw options.signal.reason;
-  const range = resolveRange(parsed, toBigInt(options.start, 'start'), toBigInt(options.count, 'count'));
-  return { request: parsed, start: range.start, schedule: new PieceSchedule(range.count, chunkSize), startedAt: performance.now(), attempts: 0 };
+  const range = resolveRange(request, toBigInt(options.start, 'start'), toBigInt(options.count, 'count'));
+  return { request, start: range.start, schedule: new PieceSchedule(range.count, chunkSize), startedAt: performance.now(), attempts: 0 };
 }
 
-/** A job's progress: pieces back plus the live count of pieces out. */
-export function jobProgress(job: BookJob<BookPiece>): MineProgress {
+/** A job's progress: pieces back plus the live count of pieces out; `final` on the report made as it settles. */
+export function jobProgress(job: BookJob<BookPiece>, final: boolean): MineProgress {
   // One reading per piece: a thread keeps counting, and attempts must cover the watermark.
   const searched = new Map<Piece, number>();
   let attempts = job.attempts;
@@ -60,13 +59,7 @@ export function jobProgress(job: BookJob<BookPiece>): MineProgress {
   }
   const elapsed = (performance.now() - job.startedAt) / 1000;
   const watermark = job.start + job.schedule.watermark((p) => BigInt(searched.get(p) ?? 0));
-  return { attempts, elapsed_s: elapsed, rate: elapsed > 0 ? attempts / elapsed : 0, watermark };
-}
-
-/** The protocol response for a job's verified hit. */
-export function hitResponse(job: BookJob<BookPiece>, nonce: bigint): MineResponse {
-  const { attempts, elapsed_s: elapsedS } = jobProgress(job);
-  return JSON.parse(formatHit({ nonce, nonceWidth: job.request.nonceWidth, attempts, elapsedS }));
+  return { attempts, elapsed_s: elapsed, rate: elapsed > 0 ? attempts / elapsed : 0, watermark, final };
 }
 
 /** The open jobs, taken in turn when a thread is free. */

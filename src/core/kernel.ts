@@ -7,7 +7,8 @@
  * behind BigInt nonces and picks the SIMD or scalar build.
  */
 
-import type { KernelBound, NonceWidth } from './protocol.ts';
+import type { KernelBound } from './kernel-bound.ts';
+import type { NonceWidth } from './nonce.ts';
 import type { KernelBuild } from './kernel-build.ts';
 
 export type { KernelBuild };

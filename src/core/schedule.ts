@@ -1,8 +1,7 @@
 /**
- * Piece scheduling for long-lived miners whose thread count changes while a job
- * runs (pause, resume, fewer or more threads). The same rule as the
- * {@link ChunkBoard}, kept by the host instead of in shared memory, plus one
- * thing the board cannot do: a thread may hand back an unfinished chunk.
+ * Piece scheduling for one job's range, for miners whose thread count changes
+ * while a job runs (pause, resume, fewer or more threads): chunks go out in
+ * order, and a thread may hand back an unfinished chunk.
  *
  * - The range is cut into chunks numbered 0, 1, 2, ...; work goes out as
  *   pieces: a whole fresh chunk, or the rest of a chunk a thread handed back.
@@ -26,8 +25,11 @@ export interface Piece {
   readonly to: bigint;
 }
 
-/** How a piece came back. */
-export interface PieceReport {
+/**
+ * How a piece came back, in the schedule's terms: offsets from the range
+ * start and bigint counts (the engine's `PieceReport` is a thread's nonces).
+ */
+export interface ChunkReport {
   /** The lowest hit in the piece (a nonce offset from the range start), or null. */
   hit: bigint | null;
   /** Nonces of the piece searched, from its start: up to the hit, or up to where it stopped. */
@@ -110,7 +112,7 @@ export class PieceSchedule {
    * wanted). Returns true when this lowered the best hit chunk: pieces out above
    * {@link PieceSchedule.bestChunk} should now be told to stop.
    */
-  settle(piece: Piece, report: PieceReport): boolean {
+  settle(piece: Piece, report: ChunkReport): boolean {
     if (!this.#out.has(piece)) throw new Error(`piece [${piece.from}, ${piece.to}) of chunk ${piece.chunk} was not out`);
     const size = piece.to - piece.from;
     if (report.searched < 0n || report.searched > size) throw new RangeError(`searched ${report.searched} is outside [0, ${size}]`);

@@ -7,7 +7,9 @@
 import { abytes, bytesToHex } from './bytes.ts';
 import { describeValue } from './errors.ts';
 import type { HitCheck } from './job-api.ts';
-import { MAX_TARGET, nonceBytes, type KernelBound, type MineRequest, type NonceWidth } from './protocol.ts';
+import { MAX_TARGET, type MineRequest } from './request.ts';
+import { nonceBytes, type NonceWidth } from './nonce.ts';
+import { type KernelBound } from './kernel-bound.ts';
 
 /** A SHA-256 supplied by the host; may be asynchronous (WebCrypto). */
 export type Sha256 = (data: Uint8Array) => Uint8Array | Promise<Uint8Array>;

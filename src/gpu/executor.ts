@@ -15,13 +15,15 @@
  * then go on with the wasm workers, backend-executor.ts).
  * @module
  */
-import type { Executor, ExecutorEvents, PieceEnd, PieceOrder, RunningPiece } from '../core/engine.ts';
+import type { Executor, ExecutorEvents, PieceEnd, PieceOrder, RunningPiece } from '../core/executor.ts';
 import type { HitCheck } from '../core/job-api.ts';
 import type { ScanResult } from '../core/kernel.ts';
 import { Rest, restAfter } from '../core/piece-run.ts';
-import { nonceToHex, type MineRequest } from '../core/protocol.ts';
+import { nonceToHex } from '../core/nonce.ts';
+import { type MineRequest } from '../core/request.ts';
 import { checkHit, digestBelowBound, powDigest, type Sha256 } from '../core/verify.ts';
 import { GPU_IN_FLIGHT, GPU_MAX_DISPATCH, type GpuKernel } from './kernel.ts';
+import { JobSlot } from '../core/job-slot.ts';
 
 /** Milliseconds one dispatch should take: short enough for a prompt halt, long enough to keep the GPU busy. */
 export const TARGET_DISPATCH_MS = 60;
@@ -77,7 +79,7 @@ export class GpuExecutor implements Executor {
   /** The kernel once its device is open and it is compiled. */
   #kernel: GpuSearcher | null = null;
   #dispatch: number;
-  #jobId: number | null = null;
+  readonly #slot = new JobSlot();
   #running: Promise<void> | null = null;
   #halt: (() => void) | null = null;
   #closed = false;
@@ -138,11 +140,7 @@ export class GpuExecutor implements Executor {
     this.#halt = halt;
     const flights: Flight[] = [];
     const search = async (): Promise<void> => {
-      if (order.jobId !== this.#jobId) {
-        this.#jobId = null; // a setJob that throws leaves no job to trust
-        kernel.setJob(order.preimage, order.nonceWidth, order.bound);
-        this.#jobId = order.jobId;
-      }
+      this.#slot.load(kernel, order);
       const count = Number(order.count);
       const depth = order.duty < 100 ? 1 : GPU_IN_FLIGHT;
       let submitted = 0;

@@ -14,7 +14,8 @@
  * @module
  */
 import type { ScanResult } from '../core/kernel.ts';
-import type { KernelBound, NonceWidth } from '../core/protocol.ts';
+import type { KernelBound } from '../core/kernel-bound.ts';
+import type { NonceWidth } from '../core/nonce.ts';
 import { WGSL_FOLD_WORDS, WGSL_JOB_WORDS, WGSL_KERNEL, WGSL_NONCES_PER_INVOCATION, WGSL_WORKGROUP } from './generated/wgsl.ts';
 
 // WebGPU's flag values (fixed by the specification), so the kernel needs none of the host's globals:

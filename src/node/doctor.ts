@@ -10,7 +10,7 @@ import { kernelBinaries } from '../core/binaries.ts';
 import { estimate } from '../core/estimate.ts';
 import { formatDuration } from '../core/format.ts';
 import { Kernel, type KernelBuild } from '../core/kernel.ts';
-import { MAX_TARGET } from '../core/protocol.ts';
+import { MAX_TARGET } from '../core/request.ts';
 import { verifySolutionSync } from '../core/verify.ts';
 import { poolRate } from './bench.ts';
 import { describeRuntime } from './runtime.ts';

@@ -4,7 +4,8 @@
  * @module
  */
 import type { GpuAdapterSummary } from '../gpu/kernel.ts';
-import type { KernelBound, NonceWidth } from '../core/protocol.ts';
+import type { KernelBound } from '../core/kernel-bound.ts';
+import type { NonceWidth } from '../core/nonce.ts';
 
 /** From the miner to the GPU process. */
 export type ToGpu =

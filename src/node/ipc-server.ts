@@ -8,7 +8,7 @@
  *      `{type: "cancel", id}`, `{type: "setThreads", threads}`,
  *      `{type: "setThrottle", percent}`, `{type: "pause"}`, `{type: "resume"}`,
  *      `{type: "status"}`.
- * Out: `{type: "progress", id, attempts, elapsed_s, rate, watermark}`,
+ * Out: `{type: "progress", id, attempts, elapsed_s, rate, watermark, final}`,
  *      `{type: "result", id, response}`, `{type: "error", id, name, message}`,
  *      `{type: "status", threads, activeThreads, paused, jobs, throttle}`.
  * A malformed message gets an `error` reply (with the message's id when it had
@@ -82,7 +82,7 @@ export function createIpcServer(send: (message: FromChild) => void, options: Ipc
     miner
       .mine(msg.request as object | string, {
         start, count, signal: controller.signal,
-        onProgress: (p) => send({ type: 'progress', id, attempts: p.attempts, elapsed_s: p.elapsed_s, rate: p.rate, watermark: p.watermark.toString() }),
+        onProgress: (p) => send({ type: 'progress', id, attempts: p.attempts, elapsed_s: p.elapsed_s, rate: p.rate, watermark: p.watermark.toString(), final: p.final }),
       })
       .then(
         (response) => send({ type: 'result', id, response }),

@@ -6,7 +6,9 @@
  */
 import vectors from '../../fixtures/pyrxd-vectors.json' with { type: 'json' };
 import { bytesToHex, hexToBytes } from '../core/bytes.ts';
-import { MAX_TARGET, kernelBound, nonceFromHex, type KernelBound, type NonceWidth } from '../core/protocol.ts';
+import { MAX_TARGET } from '../core/request.ts';
+import { kernelBound, type KernelBound } from '../core/kernel-bound.ts';
+import { nonceFromHex, type NonceWidth } from '../core/nonce.ts';
 import { powMessage } from '../core/verify.ts';
 import { nodeSha256 } from './sha256.ts';
 

@@ -8,7 +8,9 @@
  * prints a coverage summary instead, exit 0 once the files are read and checked.
  */
 import { readFileSync } from 'node:fs';
-import { formatExhausted, formatHit, nonceToHex, parseRequest, type MineRequest } from '../core/protocol.ts';
+import { formatExhausted, formatHit } from '../core/response.ts';
+import { nonceToHex } from '../core/nonce.ts';
+import { parseRequest, type MineRequest } from '../core/request.ts';
 import { confirmedHit, jobFingerprint, readStatus, type Status, type StatusRange } from './status-file.ts';
 
 /** Options of `dmint-miner merge`. */

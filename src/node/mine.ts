@@ -4,7 +4,7 @@
  * process with nothing else to do exits by itself.
  * @module
  */
-import { parseRequest } from '../core/protocol.ts';
+import { mineOnce } from '../core/mine-once.ts';
 import { Miner, type BackendChoice, type JobOptions, type MineResponse } from './miner.ts';
 
 /** Options of {@link mine}: a job's options plus its thread count and throttle. */
@@ -28,12 +28,5 @@ export interface MineOptions extends JobOptions {
  */
 export async function mine(request: object | string, options: MineOptions = {}): Promise<MineResponse> {
   const { threads, throttle, backend, ...job } = options;
-  parseRequest(request); // a bad request fails before any thread starts
-  if (job.signal?.aborted) throw job.signal.reason;
-  const miner = new Miner({ threads, throttle, backend });
-  try {
-    return await miner.mine(request, job);
-  } finally {
-    await miner.close();
-  }
+  return mineOnce(request, job, () => new Miner({ threads, throttle, backend }));
 }

@@ -111,7 +111,7 @@ export function spawnMiner(options: SpawnOptions = {}): MinerProcess {
     const job = m.id === null ? undefined : pending.get(m.id);
     if (!job) return;
     if (m.type === 'progress') {
-      job.onProgress?.({ attempts: m.attempts, elapsed_s: m.elapsed_s, rate: m.rate, watermark: BigInt(m.watermark) });
+      job.onProgress?.({ attempts: m.attempts, elapsed_s: m.elapsed_s, rate: m.rate, watermark: BigInt(m.watermark), final: m.final });
       return;
     }
     pending.delete(m.id!);

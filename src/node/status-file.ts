@@ -10,7 +10,8 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { nonceFromHex, type MineRequest } from '../core/protocol.ts';
+import { nonceFromHex } from '../core/nonce.ts';
+import { type MineRequest } from '../core/request.ts';
 import type { Shard } from '../core/range.ts';
 import { checkHit } from '../core/verify.ts';
 import { nodeSha256 } from './sha256.ts';

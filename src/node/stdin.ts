@@ -1,7 +1,7 @@
 /** Reading the one request from stdin: to EOF, bounded in size and, from a pipe, in time. */
 import type { Readable } from 'node:stream';
 import { RequestError } from '../core/errors.ts';
-import { MAX_REQUEST_BYTES } from '../core/protocol.ts';
+import { MAX_REQUEST_BYTES } from '../core/request.ts';
 import { UsageError } from './flags.ts';
 
 /** How long a pipe on stdin may stay open without EOF before it is a usage error. */

@@ -10,14 +10,15 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Piscina } from 'piscina';
-import type { Executor, ExecutorEvents, PieceEnd, PieceOrder, PieceRunner, RunningPiece } from '../core/engine.ts';
+import type { Executor, ExecutorEvents, PieceEnd, PieceOrder, PieceRunner, RunningPiece } from '../core/executor.ts';
 import type { HitCheck } from '../core/job-api.ts';
 import type { Kernel } from '../core/kernel.ts';
 import { PieceCells, Rest, runPieceAsync } from '../core/piece-run.ts';
-import type { MineRequest } from '../core/protocol.ts';
+import type { MineRequest } from '../core/request.ts';
 import { checkHit } from '../core/verify.ts';
 import { nodeSha256 } from './sha256.ts';
 import type { PieceTask, PieceTaskResult, ThreadData } from './worker.ts';
+import { JobSlot } from '../core/job-slot.ts';
 
 /** How to start the threads. */
 export interface ThreadSetup extends ThreadData {
@@ -112,7 +113,7 @@ export class ThreadExecutor implements Executor {
 /** The main thread as one more runner, yielding to the event loop between batches (signals and timers still run). */
 export class HeadStart implements PieceRunner {
   readonly #kernel: Kernel;
-  #jobId: number | null = null;
+  readonly #slot = new JobSlot();
 
   /** @param kernel - an instance of the build the threads run. */
   constructor(kernel: Kernel) {
@@ -133,11 +134,7 @@ export class HeadStart implements PieceRunner {
     void nextTurn()
       .then(() => {
         if (halted) return { hit: null, searched: 0 };
-        if (order.jobId !== this.#jobId) {
-          this.#jobId = null;
-          this.#kernel.setJob(order.preimage, order.nonceWidth, order.bound);
-          this.#jobId = order.jobId;
-        }
+        this.#slot.load(this.#kernel, order);
         return runPieceAsync(this.#kernel, order.first, order.count, order.batch, order.duty, between);
       })
       .then(end.done, end.lost);

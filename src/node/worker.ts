@@ -6,9 +6,10 @@
  * only its job and range.
  */
 import { threadId, workerData } from 'node:worker_threads';
-import type { PieceOrder } from '../core/engine.ts';
+import type { PieceOrder } from '../core/executor.ts';
 import { Kernel, type KernelBuild } from '../core/kernel.ts';
 import { PieceCells, runPiece, type PieceResult } from '../core/piece-run.ts';
+import { JobSlot } from '../core/job-slot.ts';
 
 /** What every thread of a pool gets when it starts (structured clone shares the compiled module). */
 export interface ThreadData {
@@ -28,15 +29,10 @@ export interface PieceTaskResult extends PieceResult {
 
 const { module, build } = workerData as ThreadData;
 const kernel = Kernel.fromModule(build, module);
-/** The job whose constants the kernel holds: consecutive pieces of one job skip `setJob`. */
-let jobId: number | null = null;
+const slot = new JobSlot();
 
 /** Run one piece. */
 export default function runTask(task: PieceTask): PieceTaskResult {
-  if (task.jobId !== jobId) {
-    jobId = null; // a setJob that throws half-way leaves no job to trust
-    kernel.setJob(task.preimage, task.nonceWidth, task.bound);
-    jobId = task.jobId;
-  }
+  slot.load(kernel, task);
   return { ...runPiece(kernel, PieceCells.attach(task.cells), task.first, task.count, task.batch, task.duty), threadId };
 }

@@ -13,7 +13,9 @@ import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_WEBGPU_ARGS, ENGINE_PATHS, hasEngine } from '../../scripts/engines.mjs';
-import { MAX_TARGET, kernelBound, nonceFromHex, type KernelBound, type NonceWidth } from '../../src/core/protocol.ts';
+import { MAX_TARGET } from '../../src/core/request.ts';
+import { kernelBound, type KernelBound } from '../../src/core/kernel-bound.ts';
+import { nonceFromHex, type NonceWidth } from '../../src/core/nonce.ts';
 import { refDigest, refHits } from '../support/kernels.ts';
 import { fixture, hex } from '../support/vectors.ts';
 

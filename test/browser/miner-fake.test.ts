@@ -5,7 +5,7 @@
 // job must answer the lowest hit of its range, having searched every nonce up
 // to it exactly once, and count no nonce twice.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { nonceToHex } from '../../src/core/protocol.ts';
+import { nonceToHex } from '../../src/core/nonce.ts';
 import type { FromWorker, ToWorker } from '../../src/browser/messages.ts';
 import { Miner } from '../../src/browser/miner.ts';
 import { prng } from '../support/kernels.ts';

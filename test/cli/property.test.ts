@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RequestError } from '../../src/core/errors.ts';
-import { parseRequest } from '../../src/core/protocol.ts';
+import { parseRequest } from '../../src/core/request.ts';
 import { runCli } from '../support/cli.ts';
 
 const RUNS = 240;

@@ -2,7 +2,7 @@
 // request on stdin, one response line on stdout, exit 0 or 2.
 import { describe, expect, it } from 'vitest';
 import { hexToBytes } from '../../src/core/bytes.ts';
-import { nonceFromHex } from '../../src/core/protocol.ts';
+import { nonceFromHex } from '../../src/core/nonce.ts';
 import { verifySolutionSync } from '../../src/core/verify.ts';
 import { requestJson, runCli } from '../support/cli.ts';
 import { fixture, nodeSha256 } from '../support/vectors.ts';

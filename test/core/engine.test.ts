@@ -5,11 +5,15 @@
 // the range at any thread count, chunk size, head start or thread change.
 import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { Engine, type Executor, type PieceEnd, type PieceOrder, type PieceRunner, type RunningPiece } from '../../src/core/engine.ts';
+import { Engine } from '../../src/core/engine.ts';
+import type { Executor, PieceEnd, PieceOrder, PieceRunner, RunningPiece } from '../../src/core/executor.ts';
 import type { HitCheck, MineProgress, MineResponse } from '../../src/core/job-api.ts';
 import type { Kernel } from '../../src/core/kernel.ts';
 import { runPieceAsync } from '../../src/core/piece-run.ts';
-import { nonceToHex, type KernelBound, type MineRequest, type NonceWidth } from '../../src/core/protocol.ts';
+import { nonceToHex, type NonceWidth } from '../../src/core/nonce.ts';
+import { type KernelBound } from '../../src/core/kernel-bound.ts';
+import { parseRequest, type MineRequest } from '../../src/core/request.ts';
+import { toResponse } from '../../src/core/response.ts';
 import { belowBound, kernelOf, prng, refDigest, refHits } from '../support/kernels.ts';
 
 // h0 < 2^20: about one nonce in 4096 hits, so a range holds several, over many chunks.
@@ -184,5 +188,53 @@ describe('Engine (real kernels, simulated threads, many hits per range)', () => 
     expect([last!.attempts, last!.watermark]).toEqual([60_000, 61_000n]);
     expect(engine.throttle).toBeGreaterThanOrEqual(1);
     await engine.close();
+  });
+
+  it('search() keeps the nonce a bigint with its check; mine() answers the same as its response object', async () => {
+    const rnd = prng(2718);
+    for (let trial = 0; trial < 3; trial++) {
+      const preimage = rnd.bytes(64);
+      const width: NonceWidth = trial === 2 ? 8 : 4;
+      const start = BigInt(rnd.below(2 ** 31));
+      const want = refHits(preimage, width, LOOSE, start, 30_000);
+      const request = parseRequest(requestOf(preimage, width));
+      const engine = new LooseEngine({ threads: 2, chunkSize: 1000n, batch: 64, seed: trial });
+      const outcome = await engine.search(request, { start, count: 30_000n });
+      expect(outcome.found && outcome.nonce).toBe(want[0]);
+      if (!outcome.found) return;
+      expect(outcome.check).toMatchObject({ nonce: want[0], valid: true, sha256: 'node:crypto' });
+      expect(outcome.check.digestHex).toBe(refDigest(preimage, want[0], width).toString('hex'));
+      expect(outcome.attempts).toBeGreaterThanOrEqual(Number(want[0] - start) + 1);
+      const response = await engine.mine(requestOf(preimage, width), { start, count: 30_000n });
+      expect(response).toMatchObject(hitOf(want[0], width));
+      expect(toResponse(outcome, width)).toMatchObject(hitOf(want[0], width));
+      await engine.close();
+    }
+  });
+
+  it('search() refuses the protocol JSON (a request not read by parseRequest) with a TypeError naming mine()', async () => {
+    const engine = new LooseEngine({ threads: 1, chunkSize: 1000n, batch: 64 });
+    const json = requestOf(prng(3).bytes(64), 4);
+    await expect(engine.search(json as unknown as MineRequest)).rejects.toThrow(/search takes a request read by parseRequest; mine takes the protocol's JSON/);
+    await expect(engine.search(JSON.stringify(json) as unknown as MineRequest)).rejects.toBeInstanceOf(TypeError);
+    await engine.close();
+  });
+
+  it('marks exactly one progress report final: the last, made as the job settles (here by an abort after two periodic ones)', async () => {
+    const preimage = prng(11).bytes(64);
+    const engine = new LooseEngine({ threads: 2, chunkSize: 2000n, batch: 256, bound: NEVER });
+    const reports: MineProgress[] = [];
+    const controller = new AbortController();
+    const job = engine.search(parseRequest(requestOf(preimage, 4)), {
+      start: 0n, count: 1n << 31n, signal: controller.signal,
+      onProgress: (p) => {
+        reports.push(p);
+        if (reports.length === 2) controller.abort();
+      },
+    });
+    await expect(job).rejects.toMatchObject({ name: 'AbortError' });
+    await engine.close();
+    expect(reports.map((p) => p.final)).toEqual([false, false, true]);
+    expect(reports[2]!.attempts).toBeGreaterThanOrEqual(reports[1]!.attempts);
   });
 });

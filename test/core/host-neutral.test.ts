@@ -20,7 +20,7 @@ function codeOnly(file: string): string {
 
 describe('src/core and src/gpu are host-neutral', () => {
   it('has modules to check', () => {
-    expect(files).toEqual(expect.arrayContaining(['core/errors.ts', 'core/protocol.ts', 'core/sha256.ts', 'core/verify.ts', 'core/estimate.ts', 'core/index.ts', 'gpu/kernel.ts', 'gpu/executor.ts']));
+    expect(files).toEqual(expect.arrayContaining(['core/errors.ts', 'core/request.ts', 'core/response.ts', 'core/sha256.ts', 'core/verify.ts', 'core/estimate.ts', 'core/index.ts', 'gpu/kernel.ts', 'gpu/executor.ts']));
   });
 
   it.each(files)('%s imports only relative modules, no node:* or packages', (file) => {

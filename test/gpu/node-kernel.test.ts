@@ -7,7 +7,9 @@
 // dispatches under a nonzero upper word, and a refused dispatch that leaves the process serving.
 // Skipped with one notice where Node has no WebGPU adapter.
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { MAX_TARGET, kernelBound, nonceFromHex, type KernelBound, type NonceWidth } from '../../src/core/protocol.ts';
+import { MAX_TARGET } from '../../src/core/request.ts';
+import { kernelBound, type KernelBound } from '../../src/core/kernel-bound.ts';
+import { nonceFromHex, type NonceWidth } from '../../src/core/nonce.ts';
 import type { GpuProcess } from '../../src/node/gpu-process.ts';
 import { digestWords, openGpuOrSkip, refLowest, type GpuProbe } from '../support/gpu.ts';
 import { prng, refDigest, refHits } from '../support/kernels.ts';

@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hexToBytes } from '../../src/core/bytes.ts';
 import { Kernel, chooseBuild } from '../../src/core/kernel.ts';
-import { kernelBound, nonceFromHex } from '../../src/core/protocol.ts';
+import { kernelBound } from '../../src/core/kernel-bound.ts';
+import { nonceFromHex } from '../../src/core/nonce.ts';
 import { fixture } from '../support/vectors.ts';
 import { binaries } from '../support/kernels.ts';
 

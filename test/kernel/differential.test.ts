@@ -1,7 +1,7 @@
 // Differential tests of both kernel builds against node:crypto: random digests
 // byte for byte, and with loose bounds the exact set of hits over random ranges.
 import { describe, expect, it } from 'vitest';
-import type { NonceWidth } from '../../src/core/protocol.ts';
+import type { NonceWidth } from '../../src/core/nonce.ts';
 import { BUILDS, kernelHits, kernelOf, prng, refDigest, refHits } from '../support/kernels.ts';
 
 const WIDTHS: NonceWidth[] = [4, 8];

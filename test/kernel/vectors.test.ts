@@ -2,7 +2,8 @@
 // hit at exactly the vector's nonce, and a window of 2^20 nonces ending at it.
 import { describe, expect, it } from 'vitest';
 import { hexToBytes } from '../../src/core/bytes.ts';
-import { kernelBound, nonceFromHex } from '../../src/core/protocol.ts';
+import { kernelBound } from '../../src/core/kernel-bound.ts';
+import { nonceFromHex } from '../../src/core/nonce.ts';
 import { fixture, hex } from '../support/vectors.ts';
 import { BUILDS, kernelOf, refDigest } from '../support/kernels.ts';
 

@@ -2,7 +2,8 @@
 // billions of nonces, on all cores. Not part of `npm test`.
 import { describe, expect, it } from 'vitest';
 import { hexToBytes } from '../../src/core/bytes.ts';
-import { kernelBound, nonceFromHex } from '../../src/core/protocol.ts';
+import { kernelBound } from '../../src/core/kernel-bound.ts';
+import { nonceFromHex } from '../../src/core/nonce.ts';
 import { fixture } from '../support/vectors.ts';
 import { parallelLowestHit } from '../support/parallel-scan.ts';
 

@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { KernelBound, NonceWidth } from '../../src/core/protocol.ts';
+import type { KernelBound } from '../../src/core/kernel-bound.ts';
+import type { NonceWidth } from '../../src/core/nonce.ts';
 import type { GpuAdapterSummary } from '../../src/gpu/kernel.ts';
 import { startGpuProcess, type GpuProcess, type GpuProcessStart } from '../../src/node/gpu-process.ts';
 import { belowBound, refDigest } from './kernels.ts';

@@ -2,7 +2,8 @@
 // first), and a node:crypto oracle the kernel tests compare against.
 import { readFileSync } from 'node:fs';
 import { Kernel, type KernelBinaries, type KernelBuild } from '../../src/core/kernel.ts';
-import type { KernelBound, NonceWidth } from '../../src/core/protocol.ts';
+import type { KernelBound } from '../../src/core/kernel-bound.ts';
+import type { NonceWidth } from '../../src/core/nonce.ts';
 import { digestBelowBound } from '../../src/core/verify.ts';
 import { nodeSha256 } from './vectors.ts';
 

@@ -3,7 +3,8 @@
 // of the lowest share that has one, i.e. the lowest hit of the whole range.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { KernelBound, NonceWidth } from '../../src/core/protocol.ts';
+import type { KernelBound } from '../../src/core/kernel-bound.ts';
+import type { NonceWidth } from '../../src/core/nonce.ts';
 import { binaries } from './kernels.ts';
 
 // Plain JS on the raw kernel exports: eval'd workers cannot import TypeScript.

@@ -1,11 +1,12 @@
 /**
- * pyrxd external-miner protocol v1 (docs/protocol.md): reading and validating the
- * request, nonce encoding, the kernel's 96-bit bound, and the response lines.
+ * The request of pyrxd's external-miner protocol v1 (docs/protocol.md): the
+ * limits it is read under, and {@link parseRequest}, which reads and checks
+ * one, from bytes, text or a parsed object.
  * @module
  */
-
-import { bytesToHex, firstNonHex, hexToBytes, quoteCharAt } from './bytes.ts';
+import { firstNonHex, hexToBytes, quoteCharAt } from './bytes.ts';
 import { RequestError, describeValue, elide, oneLine } from './errors.ts';
+import type { NonceWidth } from './nonce.ts';
 
 /** Largest request accepted, in bytes of UTF-8 (pyrxd `MAX_REQUEST_BYTES`). */
 export const MAX_REQUEST_BYTES = 4096;
@@ -18,9 +19,6 @@ export const MAX_TARGET = 0x7fffffffffffffffn;
 
 /** The only wire-protocol version this miner speaks. */
 export const PROTOCOL_VERSION = 1;
-
-/** Nonce width in bytes: 4 for V1 contracts, 8 for V2. */
-export type NonceWidth = 4 | 8;
 
 /** A request that passed every rule of docs/protocol.md. */
 export interface MineRequest {
@@ -36,28 +34,6 @@ export interface MineRequest {
   nonceWidth: NonceWidth;
   /** Wire-protocol version; always 1. */
   protocol: 1;
-}
-
-/** The 96-bit bound a kernel compares the digest prefix `(h0:h1:h2)` against, strictly. */
-export interface KernelBound {
-  /** Bound on `h0`, the first digest word; 0 for the real predicate. */
-  b0: number;
-  /** High 32 bits of the effective target, unsigned. */
-  b1: number;
-  /** Low 32 bits of the effective target, unsigned. */
-  b2: number;
-}
-
-/** What {@link formatHit} serialises. */
-export interface Hit {
-  /** The nonce found, as an unsigned integer. */
-  nonce: bigint;
-  /** Nonce width in bytes. */
-  nonceWidth: NonceWidth;
-  /** Nonces hashed, a non-negative safe integer. */
-  attempts: number | bigint;
-  /** Seconds spent searching, finite and non-negative. */
-  elapsedS: number;
 }
 
 const REQUIRED_KEYS = ['preimage_hex', 'target_hex', 'nonce_width'] as const;
@@ -242,120 +218,18 @@ function readNonceWidth(value: unknown): NonceWidth {
   return value;
 }
 
-function checkWidth(width: unknown): asserts width is NonceWidth {
-  if (width !== 4 && width !== 8) {
-    throw new RangeError(`nonce width must be 4 or 8, got ${describeValue(width)}`);
-  }
-}
-
-function checkNonce(nonce: unknown, width: NonceWidth): asserts nonce is bigint {
-  if (typeof nonce !== 'bigint') throw new TypeError(`nonce must be a bigint, got ${describeValue(nonce)}`);
-  if (nonce < 0n || nonce >> BigInt(8 * width) !== 0n) {
-    throw new RangeError(`nonce must be in [0, 2^${8 * width}) for width ${width}, got ${elide(String(nonce))}`);
-  }
-}
 
 /**
- * The nonce as `width` little-endian bytes: what is appended to the preimage
- * and what `nonce_hex` spells on the wire.
- * @throws RangeError if `width` is not 4 or 8 or `nonce` is outside `[0, 2^(8*width))`.
+ * Whether `value` has the shape {@link parseRequest} returns: what a search
+ * may run on. A guard for JavaScript callers that pass the protocol's JSON
+ * where a parsed request is due.
  */
-export function nonceBytes(nonce: bigint, width: NonceWidth): Uint8Array {
-  checkWidth(width);
-  checkNonce(nonce, width);
-  const out = new Uint8Array(width);
-  let rest = nonce;
-  for (let i = 0; i < width; i++) {
-    out[i] = Number(rest & 0xffn);
-    rest >>= 8n;
-  }
-  return out;
-}
-
-/**
- * The wire's `nonce_hex`: {@link nonceBytes} as lowercase hex, `2 * width` characters.
- * @example nonceToHex(0x62017fd1n, 4) === 'd17f0162'
- */
-export function nonceToHex(nonce: bigint, width: NonceWidth): string {
-  return bytesToHex(nonceBytes(nonce, width));
-}
-
-/**
- * Inverse of {@link nonceToHex}: reads `2 * width` hex characters (either case)
- * as a little-endian unsigned integer.
- * @throws RangeError if `hex` is not exactly `2 * width` hex characters.
- */
-export function nonceFromHex(hex: string, width: NonceWidth): bigint {
-  checkWidth(width);
-  if (typeof hex !== 'string' || hex.length !== 2 * width || firstNonHex(hex) >= 0) {
-    throw new RangeError(
-      `nonce hex must be ${2 * width} hex characters (${width} bytes, little-endian), got ${describeValue(hex)}`,
-    );
-  }
-  let nonce = 0n;
-  for (let i = width - 1; i >= 0; i--) {
-    nonce = (nonce << 8n) | BigInt(parseInt(hex.slice(2 * i, 2 * i + 2), 16));
-  }
-  return nonce;
-}
-
-/**
- * The kernel's bound for an effective target: `(0, t_hi, t_lo)`, so that
- * `(h0:h1:h2) < (b0:b1:b2)` as 96-bit numbers is exactly the predicate of docs/design.md §1
- * (`h0 == 0` and `(h1:h2) < t`).
- * @throws RangeError unless `1 <= effectiveTarget <= MAX_TARGET` (clamp first).
- */
-export function kernelBound(effectiveTarget: bigint): KernelBound {
-  if (typeof effectiveTarget !== 'bigint' || effectiveTarget < 1n || effectiveTarget > MAX_TARGET) {
-    throw new RangeError(`effective target must be a bigint in [1, 2^63 - 1], got ${describeValue(effectiveTarget)}`);
-  }
-  return { b0: 0, b1: Number(effectiveTarget >> 32n), b2: Number(effectiveTarget & 0xffffffffn) };
-}
-
-function formatAttempts(attempts: number | bigint): string {
-  const ok =
-    typeof attempts === 'bigint'
-      ? attempts >= 0n && attempts <= BigInt(Number.MAX_SAFE_INTEGER)
-      : Number.isSafeInteger(attempts) && attempts >= 0;
-  if (!ok) throw new RangeError(`attempts must be a non-negative safe integer, got ${describeValue(attempts)}`);
-  // String(-0) is "0"; an integer never takes exponent form below 2^53.
-  return String(attempts);
-}
-
-function formatSeconds(seconds: number): string {
-  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
-    throw new RangeError(`elapsed_s must be a finite number >= 0, got ${describeValue(seconds)}`);
-  }
-  // Microseconds are plenty (and spare readers 0.30000000000000004); keep it a
-  // float literal, as Python's json.dumps writes it (2 -> "2.0").
-  const text = String(Math.round(seconds * 1e6) / 1e6);
-  return /^\d+$/.test(text) ? text + '.0' : text;
-}
-
-/**
- * The success line for stdout, without a trailing newline:
- * `{"nonce_hex":"…","attempts":N,"elapsed_s":F}` (this key order). pyrxd reads it
- * with `json.loads`, so the compact separators are equivalent to its own
- * `", "`/`": "`; it keeps `attempts` only up to 2^40 (larger is reported as 0).
- * @throws RangeError for a nonce outside its width, attempts that are not a
- * non-negative safe integer, or elapsed time that is not finite and >= 0.
- */
-export function formatHit(hit: Hit): string {
-  const nonceHex = nonceToHex(hit.nonce, hit.nonceWidth);
-  return `{"nonce_hex":"${nonceHex}","attempts":${formatAttempts(hit.attempts)},"elapsed_s":${formatSeconds(hit.elapsedS)}}`;
-}
-
-/** The exhaustion line for stdout (exit code 2), without a trailing newline: `{"exhausted":true}`. */
-export function formatExhausted(): string {
-  return '{"exhausted":true}';
-}
-
-/**
- * A progress frame for stderr, without a trailing newline:
- * `{"progress":{"attempts":N,"elapsed_s":F}}`. pyrxd drops frames whose attempts
- * exceed 2^40.
- * @throws RangeError as {@link formatHit} does for `attempts` and `elapsedS`.
- */
-export function formatProgress(attempts: number | bigint, elapsedS: number): string {
-  return `{"progress":{"attempts":${formatAttempts(attempts)},"elapsed_s":${formatSeconds(elapsedS)}}}`;
+export function isParsedRequest(value: unknown): value is MineRequest {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Partial<MineRequest>;
+  return (
+    ArrayBuffer.isView(r.preimage) && r.preimage.byteLength === PREIMAGE_BYTES
+    && (r.nonceWidth === 4 || r.nonceWidth === 8)
+    && typeof r.effectiveTarget === 'bigint' && r.effectiveTarget >= 1n && r.effectiveTarget <= MAX_TARGET
+  );
 }
