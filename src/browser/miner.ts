@@ -4,7 +4,8 @@
  * `Miner`. The mining page is its client; so are apps and Electron renderers.
  * On a cross-origin isolated page the workers are halted and followed through
  * shared memory; elsewhere by messages (see executor.ts). Every hit is
- * re-verified in a worker before a job resolves: the main thread never hashes.
+ * re-verified before a job resolves: in a worker, so that on the wasm
+ * backend the main thread never hashes.
  * With `backend: 'webgpu'` the GPU hashes instead (src/gpu/executor.ts), with
  * the workers to fall back on, and with `'auto'` the faster of the two after a
  * short calibration (src/gpu/backend-executor.ts); GPU hits are re-verified
@@ -12,10 +13,13 @@
  * @module
  */
 import { kernelBinaries } from '../core/binaries.ts';
-import { Engine, type ExecutorEvents } from '../core/engine.ts';
+import { Engine } from '../core/engine.ts';
+import type { ExecutorEvents } from '../core/executor.ts';
+import { defaultThreads } from '../core/range.ts';
 import { chooseBuild, type KernelBuild } from '../core/kernel.ts';
 import { SupportError } from './errors.ts';
-import { BACKENDS, BackendExecutor, checkBackend, type Backend, type BackendChoice, type BackendStatus } from '../gpu/backend-executor.ts';
+import { BackendExecutor } from '../gpu/backend-executor.ts';
+import { BACKENDS, checkBackend, type Backend, type BackendChoice, type BackendStatus } from '../gpu/backend-choice.ts';
 import { WorkerExecutor, type SchedulingMode } from './executor.ts';
 import { NoGpuError, openGpuKernel, type GpuHost } from '../gpu/kernel.ts';
 import { hostSha256 } from './sha256.ts';
@@ -97,7 +101,7 @@ export class Miner extends Engine {
     if (mode === 'shared' && !support.shared) throw new Error(`the shared mode cannot run here: ${support.reason}`);
     const build = options.build ?? chooseBuild(kernelBinaries);
     const engineOptions = {
-      threads: options.threads ?? (globalThis.navigator?.hardwareConcurrency || 1), chunkSize: options.chunkSize, batch: options.batch, throttle: options.throttle,
+      threads: options.threads ?? defaultThreads(globalThis.navigator?.hardwareConcurrency), chunkSize: options.chunkSize, batch: options.batch, throttle: options.throttle,
     };
     const url = options.workerUrl ?? new URL('./worker.js', import.meta.url);
     const workers = (events: ExecutorEvents): WorkerExecutor => {

@@ -6,10 +6,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { NONCE_TEXT_FORM, parseNonceText } from '../core/format.ts';
-import { parseThrottleText, type Shard } from '../core/range.ts';
+import { MAX_THREADS, checkRangeFields, defaultThreads, checkShard, parseThreadsText, parseThrottleText, type Shard } from '../core/range.ts';
 import { UsageError, closest, readFlags, type FlagSpec, type GivenFlag, type ReadFlags } from './flags.ts';
 import type { MergeArgs } from './merge.ts';
-import { BACKENDS, isBackendChoice, type BackendChoice } from '../gpu/backend-executor.ts';
+import { BACKENDS, isBackendChoice, type BackendChoice } from '../gpu/backend-choice.ts';
 
 export { UsageError } from './flags.ts';
 
@@ -79,7 +79,7 @@ export interface InfoArgs {
 /** Everything the command line can ask for. */
 export type CliArgs = MineArgs | BenchArgs | DoctorArgs | InfoArgs | MergeArgs | WebArgs;
 
-const THREADS_FORM = 'a whole number of threads from 1 to 1024';
+const THREADS_FORM = `a whole number of threads from 1 to ${MAX_THREADS}`;
 const PROGRESS_FORM = 'json, human or none';
 const SECONDS_FORM = 'a number of seconds above 0 and at most 600';
 const SHARD_FORM = 'I/N (e.g. 2/4, or env:SLURM_ARRAY_TASK_ID/4)';
@@ -139,10 +139,16 @@ function parseWorkers(flags: ReadFlags['flags']): number {
   const threads = flags.get('threads');
   if (workers && threads) throw new UsageError('give --workers or --threads, not both');
   const given = workers ?? threads;
-  if (given === undefined) return availableParallelism();
+  if (given === undefined) return defaultThreads(availableParallelism());
   const text = given.value as string;
-  if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > 1024) throw new UsageError(`${given.typed} takes ${THREADS_FORM}, got ${shown(text)}`);
-  return Number(text);
+  let count: number | undefined;
+  try {
+    count = parseThreadsText(text);
+  } catch {
+    /* the core's rule, in the CLI's words below */
+  }
+  if (count === undefined || text !== text.trim()) throw new UsageError(`${given.typed} takes ${THREADS_FORM}, got ${shown(text)}`);
+  return count;
 }
 
 function parseProgress(given: GivenFlag | undefined): ProgressStyle | undefined {
@@ -192,7 +198,7 @@ export function parseShard(text: string, env: Record<string, string | undefined>
   const m = /^(.*)\/([^/]*)$/.exec(text);
   if (!m) throw new UsageError(`--shard takes ${SHARD_FORM}, got ${shown}`);
   const [, indexText, countText] = m;
-  if (!/^[0-9]+$/.test(countText!) || Number(countText) < 1 || !Number.isSafeInteger(Number(countText))) {
+  if (!/^[0-9]+$/.test(countText!) || !Number.isSafeInteger(Number(countText))) {
     throw new UsageError(`--shard: the number of shards N must be a whole number of at least 1, got ${shown}`);
   }
   let index = indexText!;
@@ -206,9 +212,11 @@ export function parseShard(text: string, env: Record<string, string | undefined>
   if (!/^[0-9]+$/.test(index) || !Number.isSafeInteger(Number(index))) {
     throw new UsageError(`--shard: the shard index must be a whole number from 0, got ${JSON.stringify(index.slice(0, 40))} (in ${shown})`);
   }
-  const shard = { index: Number(index), count: Number(countText) };
-  if (shard.index >= shard.count) throw new UsageError(`--shard: index ${shard.index} is not below ${shard.count} (shards are numbered 0 to ${shard.count - 1})`);
-  return shard;
+  try {
+    return checkShard({ index: Number(index), count: Number(countText) });
+  } catch (err) {
+    throw new UsageError(`--shard: ${(err as Error).message}`);
+  }
 }
 
 /** What an argument the mining mode does not take was probably meant as. */
@@ -261,7 +269,11 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
   const start = flags.get('start');
   const count = flags.get('count');
   const countValue = count === undefined ? undefined : parseNonceArg(count);
-  if (countValue === 0n) throw new UsageError(`${count!.typed} must be at least 1`);
+  try {
+    checkRangeFields(undefined, countValue, { start: start?.typed ?? '--start', count: count?.typed ?? '--count' });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   if (flags.has('resume') && !flags.has('status-file')) throw new UsageError('--resume continues the search a status file describes: give --status-file PATH');
   const shard = valueOf(flags.get('shard'));
   return {

@@ -10,8 +10,10 @@ import pkg from '../../package.json' with { type: 'json' };
 import { RequestError, VerificationError } from '../core/errors.ts';
 import { NoGpuError } from '../gpu/kernel.ts';
 import type { MineProgress } from '../core/job-api.ts';
-import { formatExhausted, formatHit, nonceFromHex, parseRequest, type MineRequest } from '../core/protocol.ts';
-import { nonceSpace, shardOf, type Shard } from '../core/range.ts';
+import { formatExhausted, formatHit } from '../core/response.ts';
+import { nonceToHex } from '../core/nonce.ts';
+import { parseRequest, type MineRequest } from '../core/request.ts';
+import { resolveRange, shardOf, type NonceRange, type Shard } from '../core/range.ts';
 import { CHUNK_SIZE } from '../core/tuning.ts';
 import { USAGE, UsageError, parseCli, type MineArgs, type ProgressStyle } from './args.ts';
 import { runBench } from './bench.ts';
@@ -37,16 +39,13 @@ const say = (line: string): void => {
   process.stderr.write(`dmint-miner: ${line}\n`);
 };
 
-/** The range `--start/--count` select, checked against the request's nonce space. */
-function selectRange(args: MineArgs, request: MineRequest): { start: bigint; count: bigint } {
-  const space = nonceSpace(request);
-  const start = args.start ?? 0n;
-  if (start >= space) throw new UsageError(`--start ${start} is outside the ${request.nonceWidth}-byte nonce space [0, 2^${8 * request.nonceWidth})`);
-  const count = args.count ?? space - start;
-  if (start + count > space) {
-    throw new UsageError(`--start ${start} --count ${count} runs past the end of the ${request.nonceWidth}-byte nonce space (2^${8 * request.nonceWidth})`);
+/** The range `--start/--count` select, checked against the request's nonce space by the core's rule, in the flags' names. */
+function selectRange(args: MineArgs, request: MineRequest): NonceRange {
+  try {
+    return resolveRange(request, args.start, args.count, { start: '--start', count: '--count' });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
   }
-  return { start, count };
 }
 
 function progressStyle(args: MineArgs): ProgressStyle {
@@ -67,14 +66,14 @@ interface ResumePoint {
  * search: the same job, width, range, whole range and shard.
  * @throws StatusFileError naming what differs.
  */
-function resumePoint(path: string, request: MineRequest, job: string, range: Range, whole: Range, shard: Shard | undefined): ResumePoint {
+function resumePoint(path: string, request: MineRequest, job: string, range: NonceRange, whole: NonceRange, shard: Shard | undefined): ResumePoint {
   const saved = readStatus(path);
   if (saved === null) return { from: range.start, attempts: 0, elapsedS: 0, saved };
   const refuse = (what: string): never => {
     throw new StatusFileError(`cannot resume: ${path} describes ${what}; give the same request and range, or another --status-file`);
   };
   const show = (r: StatusRange): string => `[${r.start}, ${BigInt(r.start) + BigInt(r.count)})`;
-  const same = (r: StatusRange, x: Range): boolean => BigInt(r.start) === x.start && BigInt(r.count) === x.count;
+  const same = (r: StatusRange, x: NonceRange): boolean => BigInt(r.start) === x.start && BigInt(r.count) === x.count;
   if (saved.nonce_width !== request.nonceWidth) refuse(`a ${saved.nonce_width}-byte nonce search, not ${request.nonceWidth}-byte`);
   if (saved.job !== job) refuse(`another request (job ${saved.job.slice(0, 12)}…, this one is ${job.slice(0, 12)}…)`);
   if (!same(saved.whole, whole)) refuse(`the range ${show(saved.whole)}, not [${whole.start}, ${whole.start + whole.count})`);
@@ -85,8 +84,6 @@ function resumePoint(path: string, request: MineRequest, job: string, range: Ran
   if (from < range.start || from > range.start + range.count) refuse(`a watermark ${from} outside its range`);
   return { from, attempts: saved.attempts, elapsedS: saved.elapsed_s, saved };
 }
-
-type Range = { start: bigint; count: bigint };
 
 /** Mine one request; resolves to the exit code once the response (if any) is written. */
 async function mine(args: MineArgs): Promise<number> {
@@ -116,14 +113,14 @@ async function mine(args: MineArgs): Promise<number> {
   const release = (): void => status?.unlock();
   process.once('exit', release);
   try {
-    return await mineRange(args, request, bytes, whole, range, status);
+    return await mineRange(args, request, whole, range, status);
   } finally {
     release();
     process.removeListener('exit', release);
   }
 }
 
-async function mineRange(args: MineArgs, request: MineRequest, bytes: Uint8Array, whole: Range, range: Range, status: StatusFile | undefined): Promise<number> {
+async function mineRange(args: MineArgs, request: MineRequest, whole: NonceRange, range: NonceRange, status: StatusFile | undefined): Promise<number> {
   const job = jobFingerprint(request);
   const resumed = args.resume && status ? resumePoint(status.path, request, job, range, whole, args.shard) : undefined;
   const end = range.start + range.count;
@@ -135,7 +132,7 @@ async function mineRange(args: MineArgs, request: MineRequest, bytes: Uint8Array
   // A short range has fewer chunks than threads: only that many ever hash.
   const chunks = (count + CHUNK_SIZE - 1n) / CHUNK_SIZE;
   const threads = chunks < BigInt(workers) ? Math.max(1, Number(chunks)) : workers;
-  let last: MineProgress = { attempts: 0, elapsed_s: 0, rate: 0, watermark: start };
+  let last: MineProgress = { attempts: 0, elapsed_s: 0, rate: 0, watermark: start, final: false };
   let statusFailing = false;
   let miner: Miner | undefined;
 
@@ -195,16 +192,12 @@ async function mineRange(args: MineArgs, request: MineRequest, bytes: Uint8Array
   for (const [signal, code] of STOP_SIGNALS) process.removeAllListeners(signal).on(signal, onSignal(code));
 
   let lastStatus = 0;
-  let ended = false;
   const onProgress = (p: MineProgress): void => {
     last = p;
-    // The Miner reports once more as the job ends; that count is kept for the messages, but the frames
-    // stay periodic. The job's promise settles (and `ended` is set) before this check runs.
-    setImmediate(() => {
-      if (ended) return;
-      if (style === 'json') process.stderr.write(jsonFrame(p));
-      else if (style === 'human') process.stderr.write(`\r\x1b[2K${humanLine(p, hashingLabel(running.backendStatus, threads), count, request)}`);
-    });
+    // The final report (made as the job settles) only updates the figures for the messages: frames stay periodic.
+    if (p.final) return;
+    if (style === 'json') process.stderr.write(jsonFrame(p));
+    else if (style === 'human') process.stderr.write(`\r\x1b[2K${humanLine(p, hashingLabel(running.backendStatus, threads), count, request)}`);
     if (p.elapsed_s - lastStatus >= 1) {
       lastStatus = p.elapsed_s;
       writeStatus('mining');
@@ -213,19 +206,17 @@ async function mineRange(args: MineArgs, request: MineRequest, bytes: Uint8Array
   writeStatus('mining');
 
   try {
-    const response = await running.mine(new TextDecoder().decode(bytes), { start, count, signal: controller.signal, onProgress }).finally(() => {
-      ended = true;
+    const outcome = await running.search(request, { start, count, signal: controller.signal, onProgress }).finally(() => {
       if (style === 'human') process.stderr.write('\r\x1b[2K');
     });
-    if ('exhausted' in response) return await exhausted();
-    // The file's figures are the response's, so a resumed run answers the very same line.
-    last = { ...last, attempts: response.attempts, elapsed_s: response.elapsed_s };
-    writeStatus('found', { nonce_hex: response.nonce_hex });
-    const attempts = prior.attempts + response.attempts;
-    const elapsedS = prior.elapsedS + response.elapsed_s;
-    if (style === 'human') say(`found and verified with node:crypto after ${attempts} attempts in ${elapsedS.toFixed(2)} s`);
-    const nonce = nonceFromHex(response.nonce_hex, request.nonceWidth);
-    await writeLine(formatHit({ nonce, nonceWidth: request.nonceWidth, attempts, elapsedS }));
+    if (!outcome.found) return await exhausted();
+    // The file's figures are the outcome's, so a resumed run answers the very same line.
+    last = { ...last, attempts: outcome.attempts, elapsed_s: outcome.elapsedS };
+    writeStatus('found', { nonce_hex: nonceToHex(outcome.nonce, request.nonceWidth) });
+    const attempts = prior.attempts + outcome.attempts;
+    const elapsedS = prior.elapsedS + outcome.elapsedS;
+    if (style === 'human') say(`found and verified with ${outcome.check.sha256} after ${attempts} attempts in ${elapsedS.toFixed(2)} s`);
+    await writeLine(formatHit({ nonce: outcome.nonce, nonceWidth: request.nonceWidth, attempts, elapsedS }));
     return EXIT.found;
   } catch (err) {
     if (signalCode !== undefined) {

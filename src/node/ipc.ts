@@ -14,8 +14,8 @@
  * stdout; a start-up problem goes to stderr with exit code 1.
  */
 import { parseArgs } from 'node:util';
-import { parseThrottleText } from '../core/range.ts';
-import { isBackendChoice } from '../gpu/backend-executor.ts';
+import { THREADS_TEXT_FORM, parseThreadsText, parseThrottleText } from '../core/range.ts';
+import { isBackendChoice } from '../gpu/backend-choice.ts';
 import { createIpcServer, type FromChild, type IpcMinerOptions } from './ipc-server.ts';
 
 /** Electron's utility-process port (absent under plain Node). */
@@ -39,9 +39,13 @@ function optionsFromArgs(argv: string[]): IpcMinerOptions {
   }
   const options: IpcMinerOptions = {};
   if (values.threads !== undefined) {
-    const n = Number(values.threads);
-    if (!/^[0-9]+$/.test(values.threads) || !Number.isSafeInteger(n) || n < 1) startupError(`--threads must be a positive integer, got ${values.threads}`);
-    options.threads = n;
+    let threads: number | undefined;
+    try {
+      threads = parseThreadsText(values.threads);
+    } catch {
+      /* said below, in the flag's name */
+    }
+    options.threads = threads ?? startupError(`--threads must be ${THREADS_TEXT_FORM}, got ${values.threads}`);
   }
   if (values.throttle !== undefined) {
     options.throttle = parseThrottleText(values.throttle) ?? startupError(`--throttle must be a whole percent from 1 to 100, got ${values.throttle}`);

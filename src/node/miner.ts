@@ -10,16 +10,19 @@
  */
 import { availableParallelism } from 'node:os';
 import { kernelBinaries } from '../core/binaries.ts';
-import { Engine, type ExecutorEvents } from '../core/engine.ts';
-import { BACKENDS, BackendExecutor, checkBackend, type Backend, type BackendChoice, type BackendStatus } from '../gpu/backend-executor.ts';
+import { Engine } from '../core/engine.ts';
+import type { ExecutorEvents } from '../core/executor.ts';
+import { defaultThreads } from '../core/range.ts';
+import { BackendExecutor } from '../gpu/backend-executor.ts';
+import { BACKENDS, checkBackend, type Backend, type BackendChoice, type BackendStatus } from '../gpu/backend-choice.ts';
 import { nodeSha256 } from './sha256.ts';
 import { HANG_MS, startGpuProcess, type GpuProcessOptions, type GpuProcessStart } from './gpu-process.ts';
-import { abortError, type HitCheck, type JobOptions, type MineProgress, type MineResponse } from '../core/job-api.ts';
+import { abortError, type HitCheck, type JobOptions, type MineProgress, type MineResponse, type SearchOutcome } from '../core/job-api.ts';
 import { Kernel, chooseBuild, type KernelBuild } from '../core/kernel.ts';
 import { HeadStart, ThreadExecutor } from './threads.ts';
 import { workerPath } from './worker-file.ts';
 
-export { abortError, type HitCheck, type JobOptions, type MineProgress, type MineResponse };
+export { abortError, type HitCheck, type JobOptions, type MineProgress, type MineResponse, type SearchOutcome };
 export type { Backend, BackendChoice, BackendStatus };
 
 export { BACKENDS };
@@ -98,7 +101,7 @@ export class Miner extends Engine {
     const backend = checkBackend(options.backend ?? 'wasm');
     const build = options.build ?? chooseBuild(kernelBinaries);
     const module = new WebAssembly.Module(kernelBinaries[build] as Uint8Array<ArrayBuffer>);
-    const threads = options.threads ?? availableParallelism();
+    const threads = options.threads ?? defaultThreads(availableParallelism());
     const workerFile = workerPath(options.workerFile);
     // Sized for going back up to all cores without a new pool.
     const workers = (events: ExecutorEvents): ThreadExecutor =>

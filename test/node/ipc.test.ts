@@ -43,7 +43,7 @@ describe('IPC message handler', () => {
       [{ type: 'mine', id: 9, request: { preimage_hex: 'zz' } }, /preimage_hex|target_hex|nonce_width/, 9],
       [{ type: 'cancel', id: 'nope' }, /no running job "nope"/, 'nope'],
       [{ type: 'cancel' }, /needs the id/, null],
-      [{ type: 'setThreads', threads: 0 }, /threads must be a positive integer/, null],
+      [{ type: 'setThreads', threads: 0 }, /threads must be a whole number from 1 to 1024/, null],
       [{ type: 'setThrottle', percent: 0 }, /throttle must be a whole percent from 1 to 100/, null],
       [{ type: 'setThrottle', percent: '50' }, /throttle must be a whole percent/, null],
     ];
@@ -176,7 +176,7 @@ describe('IPC child (forked)', () => {
     expect(alone.stderr).toMatch(/IPC channel/);
     const bad = spawnSync(process.execPath, [IPC_CHILD, '--threads', '0'], { encoding: 'utf8' });
     expect([bad.status, bad.stdout]).toEqual([1, '']);
-    expect(bad.stderr).toMatch(/--threads must be a positive integer/);
+    expect(bad.stderr).toMatch(/--threads must be a whole number from 1 to 1024/);
     for (const throttle of ['0', '101', 'half']) {
       const refused = spawnSync(process.execPath, [IPC_CHILD, '--throttle', throttle], { encoding: 'utf8' });
       expect([refused.status, refused.stdout], throttle).toEqual([1, '']);
