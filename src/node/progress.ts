@@ -5,8 +5,9 @@
 import { estimate } from '../core/estimate.ts';
 import { formatDuration, formatRate } from '../core/format.ts';
 import type { MineProgress } from '../core/job-api.ts';
-import { formatProgress, type MineRequest } from '../core/protocol.ts';
-import type { BackendStatus } from '../gpu/backend-executor.ts';
+import { formatProgress } from '../core/response.ts';
+import { type MineRequest } from '../core/request.ts';
+import type { BackendStatus } from '../gpu/backend-choice.ts';
 import type { GpuAdapterSummary } from '../gpu/kernel.ts';
 
 /** An adapter in a few words: its device (or vendor and architecture), and (unless `markSoftware` is false) whether it is a software one. */

@@ -5,12 +5,14 @@
 // hand-over on a failure: in every case the answer is the lowest hit and every nonce up to it
 // is searched exactly once, by one side or the other.
 import { afterEach, describe, expect, it } from 'vitest';
-import { BackendExecutor, type BackendChoice, type BackendStatus } from '../../src/gpu/backend-executor.ts';
+import { BackendExecutor } from '../../src/gpu/backend-executor.ts';
+import { type BackendChoice, type BackendStatus } from '../../src/gpu/backend-choice.ts';
 import type { GpuSearcher } from '../../src/gpu/executor.ts';
-import { Engine, type Executor, type ExecutorEvents, type PieceEnd, type PieceOrder, type RunningPiece } from '../../src/core/engine.ts';
+import { Engine } from '../../src/core/engine.ts';
+import type { Executor, ExecutorEvents, PieceEnd, PieceOrder, RunningPiece } from '../../src/core/executor.ts';
 import type { MineResponse } from '../../src/core/job-api.ts';
 import type { ScanResult } from '../../src/core/kernel.ts';
-import type { MineRequest } from '../../src/core/protocol.ts';
+import type { MineRequest } from '../../src/core/request.ts';
 import { checkHit } from '../../src/core/verify.ts';
 import { nodeSha256, vectorById as vector, vectorRequest as request } from '../support/vectors.ts';
 
