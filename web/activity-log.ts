@@ -2,12 +2,15 @@
  * The page's activity log: timestamped events (a job started, threads changed,
  * paused and resumed with the reason, found and verified, exhausted, stopped,
  * errors), the last 100 kept, oldest dropped first, and the same log as plain
- * text for the Copy button (a bug report, a note of when a hit came).
+ * text for the Copy button (a bug report, a note of when a hit came). Text
+ * only: web/log-view.ts shows it.
  * @module
  */
 
 /** One event. */
 export interface LogEntry {
+  /** Numbers the events of one log in order, so a view can tell which it has not shown yet. */
+  readonly seq: number;
   readonly at: Date;
   readonly text: string;
   /** Errors show in the error colour. */
@@ -17,40 +20,30 @@ export interface LogEntry {
 /** Events kept: older ones are dropped. */
 export const LOG_KEEP = 100;
 
-const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
-
-/** The log, shown as an `<ol>` of `<li><time datetime="ISO">HH:MM:SS</time> <span>event</span></li>`, oldest first. */
+/** The log's entries, oldest first. */
 export class ActivityLog {
-  readonly #list: HTMLOListElement;
-  readonly #empty: HTMLElement;
   readonly #keep: number;
-  readonly #entries: LogEntry[] = [];
+  readonly #clock: () => Date;
+  #entries: readonly LogEntry[] = [];
+  #seq = 0;
 
   /**
-   * @param list - where the entries show.
-   * @param empty - shown while the log is empty.
+   * @param clock - the time of an event (tests pass a fixed one).
    * @param keep - how many entries to keep.
    */
-  constructor(list: HTMLOListElement, empty: HTMLElement, keep = LOG_KEEP) {
-    this.#list = list;
-    this.#empty = empty;
+  constructor(clock: () => Date = () => new Date(), keep = LOG_KEEP) {
+    this.#clock = clock;
     this.#keep = keep;
   }
 
   /** Add an event, now; the oldest goes once there are more than `keep`. */
   add(text: string, tone: LogEntry['tone'] = ''): void {
-    const entry: LogEntry = { at: new Date(), text, tone };
-    this.#entries.push(entry);
-    this.#list.append(this.#render(entry));
-    while (this.#entries.length > this.#keep) {
-      this.#entries.shift();
-      this.#list.firstElementChild?.remove();
-    }
-    this.#empty.hidden = true;
-    this.#list.scrollTop = this.#list.scrollHeight; // the newest in view
+    const entry: LogEntry = { seq: ++this.#seq, at: this.#clock(), text, tone };
+    // A new array each time: a view compares identities to see a change.
+    this.#entries = [...this.#entries, entry].slice(-this.#keep);
   }
 
-  /** The entries kept, oldest first. */
+  /** The entries kept, oldest first (a new array after every change). */
   get entries(): readonly LogEntry[] {
     return this.#entries;
   }
@@ -58,17 +51,5 @@ export class ActivityLog {
   /** The log as plain text, oldest first: one line per event, its ISO time, two spaces, the event. */
   text(): string {
     return this.#entries.map((e) => `${e.at.toISOString()}  ${e.text}`).join('\n');
-  }
-
-  #render(entry: LogEntry): HTMLLIElement {
-    const li = document.createElement('li');
-    if (entry.tone) li.className = entry.tone;
-    const time = document.createElement('time');
-    time.dateTime = entry.at.toISOString();
-    time.textContent = clock.format(entry.at);
-    const text = document.createElement('span');
-    text.textContent = entry.text;
-    li.append(time, ' ', text);
-    return li;
   }
 }

@@ -1,8 +1,11 @@
 /**
- * The mining page's entry: reads the form (or a `#job=` link), runs jobs on
- * one browser `Miner` kept for the page's life, and shows live figures and the
- * verified result. It never hashes: the Miner's workers do, including the
- * independent check of every hit.
+ * The mining page's entry: the wiring between the page and its model
+ * (web/page-model.ts). It looks up the elements, hands the user's actions to
+ * the model, and shows the model's snapshot after every change. The browser
+ * `Miner` it gives the model is kept until the backend choice changes (a new
+ * choice makes a new one). On the wasm backend the page never hashes: the
+ * Miner's workers do, including the independent check of every hit; the
+ * GPU's hits are checked with WebCrypto on the page.
  *
  * For tests and users alike, `document.body.dataset.state` is `idle`,
  * `mining`, `paused`, `stopped`, `found`, `exhausted` or `error`,
@@ -10,31 +13,25 @@
  * `<output id="result">` holds exactly the response line the CLI would print.
  * @module
  */
-import { estimate } from '../src/core/estimate.ts';
-import type { HitCheck, MineProgress, MineResponse } from '../src/core/job-api.ts';
-import { formatExhausted, formatHit, nonceToHex, type MineRequest } from '../src/core/protocol.ts';
-import { SupportError } from '../src/browser/errors.ts';
+import { MAX_THREADS, defaultThreads } from '../src/core/range.ts';
 import { pickBuild } from '../src/browser/kernel-module.ts';
-import { Miner, type BackendChoice, type BackendStatus } from '../src/browser/miner.ts';
-import { BackendControl, describeAdapter, describeBackend } from './backend-control.ts';
+import { Miner } from '../src/browser/miner.ts';
 import { sharedMemorySupport } from '../src/browser/shared-memory.ts';
-import { ActivityLog } from './activity-log.ts';
+import { BACKEND_LABELS, describeBackend, isBackendChoice } from './backend-control.ts';
 import { RateChart } from './chart.ts';
 import { DEMOS } from './demos.ts';
-import { describeEnvironment, describeMiner, describeWorkers, type EnvironmentCard } from './environment.ts';
-import { describeError } from './describe-error.ts';
-import { checkForm, showFormProblems, type FormCheck } from './form-check.ts';
-import { formatCount, formatDuration, formatPercent, formatRate, parseThreads } from './format.ts';
-import { clearResults, loadResults, saveResult, type SavedResult } from './history.ts';
+import { describeEnvironment, describeMiner, type EnvironmentCard } from './environment.ts';
+import { formatRate } from './format.ts';
+import type { SavedResult } from './history.ts';
 import { renderHistory, type HistoryCard } from './history-list.ts';
-import { clearInterrupted, loadInterrupted, saveInterrupted, type InterruptedJob } from './interrupted.ts';
-import { buildLink, parseLink, type LinkParams } from './link.ts';
-import { OutlookView, describeDifficulty } from './outlook.ts';
-import { BADGE, tabTitle, type PageState } from './page-state.ts';
-import { PAUSE_WORDS, PauseReasons, type PauseReason } from './pause-reasons.ts';
+import { parseLink, type LinkParams } from './link.ts';
+import { LogView } from './log-view.ts';
+import { OutlookView } from './outlook.ts';
+import { PageModel, type PageFields, type PageSnapshot } from './page-model.ts';
+import { tabTitle } from './page-state.ts';
 import { Politeness } from './politeness.ts';
+import { storage } from './store.ts';
 import { ThrottleControl } from './throttle-control.ts';
-import { RecentRate } from './recent-rate.ts';
 
 const $ = <T extends HTMLElement | SVGElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -79,163 +76,134 @@ const ui = {
   logCopyBtn: $<HTMLButtonElement>('log-copy-btn'),
 };
 const history: HistoryCard = { list: $('history'), empty: $('history-empty'), clear: $('clear-btn') };
-const showHistory = (results: readonly SavedResult[]) => renderHistory(history, results);
 const env: EnvironmentCard = {
   build: $('env-build'), mode: $('env-mode'), workers: $('env-workers'), verify: $('env-verify'), cores: $('env-cores'),
 };
 const envBackend = $<HTMLElement>('env-backend');
-
 const chart = new RateChart($<SVGSVGElement>('chart'));
 const outlook = new OutlookView({ difficulty: $('difficulty'), odds: $('odds'), etaLabel: $('eta-label'), eta: $('eta') });
-const log = new ActivityLog($<HTMLOListElement>('activity-log'), $<HTMLParagraphElement>('activity-empty'));
+const logView = new LogView($<HTMLOListElement>('activity-log'), $<HTMLParagraphElement>('activity-empty'));
 const TITLE = document.title;
 const cores = navigator.hardwareConcurrency || 1;
-/** The thread count when the field is empty: one per core, within the field's limit. */
-const DEFAULT_THREADS = Math.min(cores, 256);
+/** The thread count when the field is empty: one per core, within the core's limit. */
+const DEFAULT_THREADS = defaultThreads(cores);
 
-/** One job on the Miner, from Start until its promise settles. */
-interface Running {
-  readonly controller: AbortController;
-  readonly request: MineRequest;
-  readonly start: bigint;
-  readonly count: bigint;
-  readonly recent: RecentRate;
-  /** The latest progress (after the job settles: its final figures). */
-  last?: MineProgress;
-  /** The independent check of the hit, reported just before the job resolves with it. */
-  check?: HitCheck;
-  /** `performance.now()` of the Stop click. */
-  stopAt?: number;
-  /** `performance.now()` of the Pause click while paused. */
-  pausedAt?: number;
-  /** Milliseconds spent paused before the current pause, so the final average counts hashing time only. */
-  pausedMs: number;
-  /** The share of the range searched (of the 90 % mark for a V2 space), as the bar shows it. */
-  fraction: number;
+/** The kernel build the page's Miners run, chosen once at load. */
+let pageBuild: ReturnType<typeof pickBuild> | undefined;
+
+/** The throttle slider: every change goes to the model, which applies it at once. */
+const throttle = new ThrottleControl(ui.throttle, ui.throttleValue, (_from, to) => model.setThrottle(to));
+
+/** The automatic pauses (hidden tab, battery), created once the page is wired. */
+let politeness: Politeness | undefined;
+
+const model = new PageModel<Miner>({
+  makeMiner: (options) => new Miner({ ...options, build: pageBuild!.build }),
+  store: storage(),
+  now: () => performance.now(),
+  defaultThreads: DEFAULT_THREADS,
+  throttle: throttle.percent,
+  holding: () => politeness?.holding() ?? [],
+});
+
+// ---- showing the model -----------------------------------------------------
+
+/** What was shown last, for the parts that are redrawn only when they change. */
+const shown: { miner?: Miner; history?: readonly SavedResult[]; samples?: readonly number[] } = {};
+
+function setValue(field: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, value: string): void {
+  if (field.value !== value) field.value = value; // an equal write would still disturb the caret
 }
 
-/** The page's one Miner: workers and the compiled kernel are kept between jobs. */
-let miner: Miner | undefined;
-/** Set when the browser cannot run the kernel at all (a CSP block): Start stays off until a reload. */
-let unusable = false;
-let running: Running | undefined;
-/** Why the running job is paused; empty while it hashes and between jobs. */
-const pauses = new PauseReasons();
-/** Whether the form holds a job that can start (checked as it is typed). */
-let formReady = false;
-/** The last rate measured in this tab, for the expected time to a hit between jobs. */
-let lastRate: number | undefined;
+/** A problem (or none) on `line`, and `aria-invalid` on the fields it belongs to. */
+function showProblem(line: HTMLElement, problem: string | undefined, fields: Array<[HTMLElement, boolean]>): void {
+  line.textContent = problem ?? '';
+  line.hidden = problem === undefined;
+  for (const [field, invalid] of fields) {
+    if (invalid && problem !== undefined) field.setAttribute('aria-invalid', 'true');
+    else field.removeAttribute('aria-invalid');
+  }
+}
 
-function setState(state: PageState): void {
-  document.body.dataset.state = state;
-  ui.badge.textContent = state === 'paused' ? pauses.badge() : BADGE[state];
+/** `document.body.dataset[key]`, written only when it changes: scripts may observe each write as a change of state. */
+function setData(key: string, value: string | undefined): void {
+  const data = document.body.dataset;
+  if (data[key] === value) return;
+  if (value === undefined) delete data[key];
+  else data[key] = value;
+}
+
+function render(s: PageSnapshot = model.snapshot): void {
+  setData('state', s.state);
   // For scripts and tests: who holds the pause (button, hidden, battery).
-  if (state === 'paused') document.body.dataset.pausedFor = pauses.held.join(' ');
-  else delete document.body.dataset.pausedFor;
-  const active = isActive(state);
-  enableStart();
-  ui.stopBtn.disabled = !active;
-  ui.pauseBtn.disabled = !active;
-  ui.pauseBtn.textContent = state === 'paused' ? 'Resume' : 'Pause';
-  ui.demo.disabled = active;
-  ui.backend.disabled = active; // a new choice makes a new Miner: between jobs only
-  ui.request.readOnly = active;
+  setData('pausedFor', s.state === 'paused' ? s.pausedFor.join(' ') : undefined);
+  setData('stopMs', s.stopMs?.toFixed(0));
+  ui.badge.textContent = s.badge;
+  document.title = tabTitle(TITLE, s.state, s.title);
+
+  const { controls } = s;
+  ui.startBtn.disabled = !controls.start;
+  ui.stopBtn.disabled = !controls.stop;
+  ui.pauseBtn.disabled = !controls.pause;
+  ui.pauseBtn.textContent = controls.pauseLabel;
+  ui.demo.disabled = controls.locked;
+  ui.backend.disabled = controls.locked; // a new choice makes a new Miner: between jobs only
   // The thread count stays editable: a change applies to the running job.
-  for (const input of [ui.start, ui.count]) input.readOnly = active;
-  document.title = tabTitle(TITLE, state, { fraction: running?.fraction });
-  showWorkers();
-}
+  for (const field of [ui.request, ui.start, ui.count]) field.readOnly = controls.locked;
+  ui.useCpuBtn.hidden = !s.offerCpu;
 
-function isActive(state = document.body.dataset.state): boolean {
-  return state === 'mining' || state === 'paused';
-}
+  for (const name of ['request', 'start', 'count', 'threads'] as const) setValue(ui[name], s.fields[name]);
+  setValue(ui.demo, s.demo);
+  showProblem(ui.requestError, s.problems.request, [[ui.request, true]]);
+  const range = s.problems.range;
+  showProblem(ui.rangeError, range?.text, [[ui.start, range?.field === 'start'], [ui.count, range?.field === 'count']]);
 
-/** Start is on only for a job that can start, on a Miner that can run it. */
-function enableStart(): void {
-  ui.startBtn.disabled = isActive() || miner === undefined || unusable || !formReady;
-}
+  ui.message.textContent = s.message.text;
+  ui.message.className = s.message.tone ? `message ${s.message.tone}` : 'message';
+  ui.resumeOffer.hidden = s.resumeOffer === undefined;
+  ui.resumeText.textContent = s.resumeOffer ?? '';
 
-function say(text: string, tone: '' | 'error' | 'warn' | 'ok' = ''): void {
-  ui.message.textContent = text;
-  ui.message.className = tone ? `message ${tone}` : 'message';
-}
+  const { live } = s;
+  ui.rate.textContent = live.rate;
+  ui.attempts.textContent = live.attempts;
+  ui.elapsed.textContent = live.elapsed;
+  ui.progress.value = live.progress;
+  ui.progressPct.textContent = live.percent;
+  ui.progressLabel.textContent = live.label;
+  if (live.samples !== shown.samples) chart.show((shown.samples = live.samples), formatRate);
+  outlook.show(s.outlook.job, s.outlook.rate, s.outlook.otherwise);
 
-function fail(err: unknown): void {
-  const line = describeError(err);
-  say(line, 'error');
-  log.add(`Error: ${line}`, 'error');
-  setState('error');
-}
+  ui.result.textContent = s.result.line;
+  ui.copyBtn.disabled = s.result.line === '';
+  ui.verified.hidden = s.result.verified === undefined;
+  ui.verified.textContent = s.result.verified ?? '';
+  if (s.history !== shown.history) renderHistory(history, (shown.history = s.history));
+  logView.show(s.log);
 
-/** What will hash a job started now, in words. */
-function hashers(m: Miner, threads: number): string {
-  if (m.backendStatus.calibrating) return `the GPU or ${workers(threads)}, whichever measures faster`;
-  return m.backend === 'webgpu' ? 'the GPU' : workers(threads);
-}
-
-function workers(n: number): string {
-  return `${n} ${n === 1 ? 'worker' : 'workers'}`;
-}
-
-/** The live thread count, in the environment card. */
-function showWorkers(): void {
-  if (miner) describeWorkers(env, miner, document.body.dataset.state, DEFAULT_THREADS);
-}
-
-// ---- form and links -----------------------------------------------------
-
-function fillDemos(): void {
-  for (const d of DEMOS) ui.demo.add(new Option(d.label, d.id));
-  ui.demo.addEventListener('change', () => {
-    const d = DEMOS.find((x) => x.id === ui.demo.value);
-    if (!d) return;
-    ui.request.value = d.request;
-    ui.start.value = d.start;
-    ui.count.value = d.count;
-    checkFormNow();
-    say(`Demo job loaded: ${d.label}.`);
-  });
-}
-
-function applyLink(link: LinkParams): void {
-  if (link.job !== undefined) {
-    ui.request.value = link.job;
-    ui.demo.value = DEMOS.find((d) => d.request === link.job)?.id ?? '';
+  setValue(ui.backend, s.backend.choice);
+  if (s.backend.status) {
+    setData('backend', s.backend.status.active);
+    envBackend.textContent = describeBackend(s.backend.status, formatRate);
   }
-  if (link.threads !== undefined) ui.threads.value = link.threads;
-  if (link.start !== undefined) ui.start.value = link.start;
-  if (link.count !== undefined) ui.count.value = link.count;
-  if (link.backend !== undefined && link.backend !== backend.choice) {
-    backend.set(link.backend, false); // for this visit: a link does not change what the browser remembers
-    useBackend(link.backend);
-  }
-  checkFormNow();
+  const miner = model.miner;
+  if (miner && miner !== shown.miner && pageBuild) describeMiner(env, (shown.miner = miner), pageBuild.forcedScalar, sharedMemorySupport());
+  if (s.workers !== undefined) env.workers.textContent = s.workers;
+  if (s.blocked) env.build.textContent = "Blocked by this page's Content Security Policy";
 }
 
-/**
- * The form as typed, checked as Start checks it: each problem under its field,
- * Start enabled only for a job that can start, and (between jobs) what a hit
- * of that job is worth.
- */
-function checkFormNow(): FormCheck {
-  const c = checkForm({ request: ui.request.value, start: ui.start.value, count: ui.count.value });
-  showFormProblems(c, ui, describeError);
-  formReady = c.ok;
-  enableStart();
-  if (!running) outlook.show(c.ok ? c.job : undefined, lastRate, 'shown once a rate is measured');
-  return c;
+// ---- the user's actions ----------------------------------------------------
+
+function readFields(): PageFields {
+  return { request: ui.request.value, start: ui.start.value, count: ui.count.value, threads: ui.threads.value };
 }
 
-function currentLink(): string {
-  let job = ui.request.value.trim();
+function readLink(): LinkParams | undefined {
   try {
-    job = JSON.stringify(JSON.parse(job)); // compact when it is JSON; sent as typed otherwise
-  } catch { /* keep the text */ }
-  const hash = buildLink({
-    job, threads: ui.threads.value.trim(), start: ui.start.value.trim(), count: ui.count.value.trim(),
-    backend: backend.choice === 'auto' ? undefined : backend.choice,
-  });
-  return location.href.split('#')[0] + hash;
+    return parseLink(location.hash);
+  } catch (err) {
+    model.fail(err);
+    return undefined;
+  }
 }
 
 async function copyText(text: string): Promise<boolean> {
@@ -247,434 +215,87 @@ async function copyText(text: string): Promise<boolean> {
   }
 }
 
-// ---- mining -------------------------------------------------------------
-
-function resetLive(): void {
-  ui.rate.textContent = '—';
-  ui.attempts.textContent = '0';
-  ui.elapsed.textContent = '—';
-  ui.progress.value = 0;
-  ui.progressPct.textContent = '0 %';
-  ui.result.textContent = '';
-  ui.verified.hidden = true;
-  ui.copyBtn.disabled = true;
-  delete document.body.dataset.stopMs;
-  chart.clear();
-}
-
-function miningMessage(m: Miner, r: Running): string {
-  const range = `nonces ${formatCount(r.start)} to ${formatCount(r.start + r.count - 1n)}. Leaving the page stops it.`;
-  const status = m.backendStatus;
-  if (status.calibrating) return `Measuring ${describeAdapter(status)} against ${workers(m.threads)}, then mining on the faster, ${range}`;
-  if (m.backend === 'webgpu') return `Mining on ${describeAdapter(status)} through WebGPU, ${range}`;
-  const kernel = m.build === 'simd' ? 'SIMD' : 'scalar';
-  const scheduling = m.mode === 'shared' ? 'shared-memory' : 'message';
-  return `Mining on ${workers(m.threads)} (${kernel} kernel, ${scheduling} scheduling), ${range}`;
-}
-
-function startMining(): void {
-  const m = miner;
-  if (running || !m || unusable) return;
-  resetLive();
-  const c = checkFormNow();
-  let threads: number;
-  try {
-    // The request's problem first, as the CLI reports it before the range's.
-    if (!c.ok) throw c.request ?? c.range?.error;
-    threads = parseThreads(ui.threads.value) ?? DEFAULT_THREADS;
-    m.setThreads(threads);
-  } catch (err) {
-    fail(err);
-    return;
-  }
-  const { request, text, start, count } = c.job;
-  // The field shows the count in use, which is what a change while mining is measured against.
-  ui.threads.value = String(threads);
-  ui.resumeOffer.hidden = true;
-  const r: Running = { controller: new AbortController(), request, start, count, recent: new RecentRate(), pausedMs: 0, fraction: 0 };
-  running = r;
-  say(miningMessage(m, r));
-  outlook.show(r, undefined, 'measuring…');
-  ui.progressLabel.textContent = r.start === 0n && r.count === 1n << 32n ? 'V1 space searched' : r.count > 1n << 32n ? 'Attempts toward the 90 % mark' : 'Range searched';
-  setState('mining');
-  log.add(`Started: nonces ${formatCount(start)} to ${formatCount(start + count - 1n)} on ${hashers(m, threads)}, difficulty ${describeDifficulty(request).value}`);
-  m.mine(text, {
-    start: r.start,
-    count: r.count,
-    signal: r.controller.signal,
-    onProgress: (p) => showProgress(r, p),
-    onVerified: (check) => {
-      r.check = check;
-    },
-  }).then((response) => finish(r, response), (err: unknown) => ended(r, err));
-  // A job started in a hidden tab or on battery waits as those settings ask.
-  for (const reason of politeness?.holding() ?? []) pauseFor(reason);
-}
-
-/** Live figures, every 0.5 s and once more with the final ones when the job settles. */
-function showProgress(r: Running, p: MineProgress): void {
-  if (r !== running) return;
-  r.last = p;
-  if (p.watermark > r.start) {
-    saveInterrupted({
-      preimage_hex: r.request.preimageHex, target_hex: r.request.target.toString(16), nonce_width: r.request.nonceWidth,
-      start: r.start.toString(), count: r.count.toString(), watermark: p.watermark.toString(),
-    });
-  }
-  ui.attempts.textContent = formatCount(p.attempts);
-  // The clock runs on while paused: it is the job's wall time, as elapsed_s in the response line.
-  ui.elapsed.textContent = formatDuration(p.elapsed_s);
-  const q = estimate(r.request.effectiveTarget).quantiles;
-  const fraction = r.count > 1n << 32n ? p.attempts / q.p90 : p.attempts / Number(r.count);
-  r.fraction = Math.min(1, fraction);
-  ui.progress.value = Math.min(1000, Math.floor(fraction * 1000));
-  ui.progressPct.textContent = formatPercent(r.fraction);
-  showWorkers();
-  if (pauses.paused) {
-    ui.rate.textContent = 'paused';
-    outlook.hitTime(undefined, undefined, 'paused');
-    chart.push(0, formatRate);
-    return;
-  }
-  const rate = r.recent.push(p.elapsed_s, p.attempts);
-  if (rate !== undefined && rate > 0) lastRate = rate;
-  if (rate !== undefined) ui.rate.textContent = formatRate(rate);
-  outlook.hitTime(r.request, rate, 'measuring…');
-  document.title = tabTitle(TITLE, 'mining', { fraction: r.fraction, rate });
-  if (rate !== undefined) chart.push(rate, formatRate);
-}
-
-/** The Pause button: pause, or resume whatever holds the pause (the user overrides the settings). */
-function togglePause(): void {
-  if (pauses.paused) resumeFrom('button');
-  else pauseFor('button');
-}
-
-/** Pause the running job for `reason`; a job already paused keeps its pause and notes the reason. */
-function pauseFor(reason: PauseReason): void {
-  const m = miner;
-  const r = running;
-  if (!m || !r || r.stopAt !== undefined) return;
-  if (!pauses.hold(reason)) {
-    setState('paused'); // the badge names every reason that holds
-    return;
-  }
-  m.pause();
-  r.pausedAt = performance.now();
-  ui.rate.textContent = 'paused';
-  outlook.hitTime(undefined, undefined, 'paused');
-  say(PAUSE_WORDS[reason].message, 'warn');
-  log.add(`Paused (${PAUSE_WORDS[reason].paused})`);
-  setState('paused');
-}
-
-/** Lift `reason` (the button lifts them all); resume once nothing holds the pause. */
-function resumeFrom(reason: PauseReason): void {
-  const m = miner;
-  const r = running;
-  if (!m || !r || r.stopAt !== undefined) return;
-  if (!(reason === 'button' ? pauses.clear() : pauses.lift(reason))) {
-    if (pauses.paused) setState('paused'); // another reason still holds: the badge names it
-    return;
-  }
-  m.resume();
-  r.pausedMs += performance.now() - (r.pausedAt ?? performance.now());
-  r.pausedAt = undefined;
-  r.recent.clear(); // the rate restarts from the resume, not averaged with the pause
-  ui.rate.textContent = '—';
-  outlook.hitTime(undefined, undefined, 'measuring…');
-  say(miningMessage(m, r));
-  log.add(`Resumed (${PAUSE_WORDS[reason].resumed})`);
-  setState('mining');
-}
-
-/** Apply the Threads field to the running job, or refuse it and show the count still in use. */
-function applyThreads(): void {
-  const m = miner;
-  const r = running;
-  if (!m || !r) return; // idle: Start reads the field
-  const keep = m.threads;
-  let threads: number | undefined;
-  try {
-    // A number input reads as empty when what was typed is not a number.
-    threads = parseThreads(ui.threads.value);
-    if (threads === undefined) throw new RangeError('threads takes a whole number from 1 to 256, got nothing');
-    if (threads !== keep) m.setThreads(threads);
-  } catch (err) {
-    ui.threads.value = String(keep);
-    say(`${describeError(err)} ${m.paused ? `Kept ${workers(keep)} (paused).` : `Still mining on ${workers(keep)}.`}`, 'warn');
-    log.add(`Threads not changed: ${describeError(err)}`);
-    return;
-  }
-  ui.threads.value = String(threads);
-  if (threads === keep) return;
-  log.add(`Threads: ${keep} → ${threads}`);
-  say(m.paused ? `Paused; ${workers(threads)} will hash on Resume.` : miningMessage(m, r));
-  showWorkers();
-}
-
-/** The job's promise settled: leave the Miner unpaused for the next one. */
-function settle(r: Running): void {
-  running = undefined;
-  if (r.pausedAt !== undefined) r.pausedMs += performance.now() - r.pausedAt;
-  pauses.clear();
-  if (miner?.paused) miner.resume();
-  checkFormNow(); // between jobs: the form's job, at the last rate measured
-  const p = r.last;
-  if (!p) return;
-  const hashingS = p.elapsed_s - r.pausedMs / 1000;
-  ui.rate.textContent = hashingS > 0 ? `${formatRate(p.attempts / hashingS)} average` : '—';
-}
-
-function finish(r: Running, response: MineResponse): void {
-  settle(r);
-  clearInterrupted(); // answered: nothing left to resume
-  const { request, check } = r;
-  let line: string;
-  if ('exhausted' in response) {
-    line = formatExhausted();
-  } else {
-    // Nothing is shown that was not confirmed independently of the kernel.
-    if (!check || nonceToHex(check.nonce, request.nonceWidth) !== response.nonce_hex) {
-      fail(new Error(`the miner returned nonce ${response.nonce_hex} without its independent check`));
-      return;
-    }
-    line = formatHit({ nonce: check.nonce, nonceWidth: request.nonceWidth, attempts: response.attempts, elapsedS: response.elapsed_s });
-    ui.attempts.textContent = formatCount(response.attempts);
-    ui.elapsed.textContent = formatDuration(response.elapsed_s);
-  }
-  ui.result.textContent = line;
-  ui.copyBtn.disabled = false;
-  if (check && !('exhausted' in response)) {
-    ui.progress.value = ui.progress.value || 1;
-    ui.verified.textContent = `Verified with ${check.sha256} SHA-256, independently of the kernel: sha256d ${check.digestHex.slice(0, 24)}… meets the target.`;
-    ui.verified.hidden = false;
-    say(`Found the lowest valid nonce of the range after ${formatCount(response.attempts)} attempts in ${formatDuration(response.elapsed_s)}.`, 'ok');
-    log.add(`Found nonce ${response.nonce_hex}, the lowest valid nonce of the range, after ${formatCount(response.attempts)} attempts in ${formatDuration(response.elapsed_s)}`);
-    log.add(`Verified nonce ${response.nonce_hex} with ${check.sha256} SHA-256, independently of the kernel: sha256d ${check.digestHex.slice(0, 24)}…`);
-  } else {
-    ui.progress.value = 1000;
-    ui.progressPct.textContent = '100 %';
-    say(`Exhausted: no valid nonce in nonces ${formatCount(r.start)} to ${formatCount(r.start + r.count - 1n)}. Build a new preimage and mine again.`);
-    log.add(`Exhausted: no valid nonce in nonces ${formatCount(r.start)} to ${formatCount(r.start + r.count - 1n)}`);
-  }
-  showHistory(saveResult({
-    at: new Date().toISOString(),
-    preimage_hex: request.preimageHex,
-    target_hex: request.target.toString(16).padStart(16, '0'),
-    nonce_width: request.nonceWidth,
-    start: r.start.toString(),
-    count: r.count.toString(),
-    response: line,
-    ...(check && !('exhausted' in response) ? { verified_with: check.sha256 } : {}),
-  }));
-  setState('exhausted' in response ? 'exhausted' : 'found');
-}
-
-function ended(r: Running, err: unknown): void {
-  settle(r);
-  const signal = r.controller.signal;
-  if (signal.aborted && err === signal.reason && r.stopAt !== undefined) {
-    const stopMs = performance.now() - r.stopAt;
-    document.body.dataset.stopMs = stopMs.toFixed(0);
-    say(`Stopped after ${formatCount(r.last?.attempts ?? 0)} attempts; the job ended ${stopMs.toFixed(0)} ms after Stop.`, 'warn');
-    log.add(`Stopped after ${formatCount(r.last?.attempts ?? 0)} attempts`);
-    setState('stopped');
-    offerResume();
-    return;
-  }
-  if (err instanceof SupportError && err.problem === 'no-webgpu') {
-    // Asked for the GPU where there is none: say so and offer the workers, without switching behind the user's back.
-    fail(err);
-    ui.useCpuBtn.hidden = false;
-    return;
-  }
-  if (err instanceof SupportError && err.problem === 'csp') {
-    // Every job would fail the same way until the policy changes and the page reloads.
-    unusable = true;
-    env.build.textContent = "Blocked by this page's Content Security Policy";
-  }
-  fail(err);
-}
-
-/** Stop the job, paused or not: the Miner rejects it within 200 ms. */
-function stopMining(): void {
-  const r = running;
-  if (!r || r.stopAt !== undefined) return;
-  r.stopAt = performance.now();
-  ui.stopBtn.disabled = true;
-  ui.pauseBtn.disabled = true;
-  r.controller.abort();
-}
-
-// ---- wiring -------------------------------------------------------------
-
-function readLink(): LinkParams | undefined {
-  try {
-    return parseLink(location.hash);
-  } catch (err) {
-    fail(err);
-    return undefined;
-  }
-}
-
 function wire(): void {
-  ui.startBtn.addEventListener('click', startMining);
-  ui.pauseBtn.addEventListener('click', togglePause);
-  ui.stopBtn.addEventListener('click', stopMining);
-  ui.threads.addEventListener('change', applyThreads);
-  ui.useCpuBtn.addEventListener('click', () => {
-    backend.set('wasm', true);
-    useBackend('wasm');
-    setState('idle');
-    say('Hashing on the CPU\'s WebAssembly workers now: Start mines there.');
+  for (const d of DEMOS) ui.demo.add(new Option(d.label, d.id));
+  for (const [choice, label] of Object.entries(BACKEND_LABELS)) ui.backend.add(new Option(label, choice));
+  ui.demo.addEventListener('change', () => model.loadDemo(ui.demo.value));
+  ui.backend.addEventListener('change', () => {
+    if (isBackendChoice(ui.backend.value)) model.chooseBackend(ui.backend.value);
   });
+  for (const name of ['request', 'start', 'count', 'threads'] as const) {
+    ui[name].addEventListener('input', () => model.edit({ [name]: ui[name].value }));
+  }
+  ui.startBtn.addEventListener('click', () => model.start());
+  ui.pauseBtn.addEventListener('click', () => model.togglePause());
+  ui.stopBtn.addEventListener('click', () => model.stop());
+  ui.useCpuBtn.addEventListener('click', () => model.useCpu());
+  ui.resumeBtn.addEventListener('click', () => model.resumeInterrupted());
+  ui.clearBtn.addEventListener('click', () => model.clearHistory());
+  ui.threads.addEventListener('change', () => model.applyThreads(ui.threads.value));
   ui.threads.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter') applyThreads();
+    if (e.key === 'Enter') model.applyThreads(ui.threads.value);
   });
-  for (const field of [ui.request, ui.start, ui.count]) field.addEventListener('input', () => checkFormNow());
   ui.request.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
-      startMining();
+      model.start();
     }
   });
   document.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && running) stopMining();
+    if (e.key === 'Escape' && model.running) model.stop();
   });
   ui.copyBtn.addEventListener('click', async () => {
-    const ok = await copyText(ui.result.textContent ?? '');
-    say(ok ? 'Response line copied.' : 'Copying was refused by the browser: select the line and copy it by hand.', ok ? 'ok' : 'warn');
+    const ok = await copyText(model.snapshot.result.line);
+    model.say(ok ? 'Response line copied.' : 'Copying was refused by the browser: select the line and copy it by hand.', ok ? 'ok' : 'warn');
   });
   ui.linkBtn.addEventListener('click', async () => {
-    const link = currentLink();
+    const link = location.href.split('#')[0] + model.linkHash();
     const ok = await copyText(link);
-    say(ok ? 'Link copied: it opens this page with the job filled in (add &autostart=1 to start at once). The job is in the fragment after #, which browsers never send to a server.' : `Copy this link: ${link}`, ok ? 'ok' : '');
-  });
-  ui.resumeBtn.addEventListener('click', () => {
-    const job = loadInterrupted();
-    if (job) resumeInterrupted(job);
-  });
-  ui.clearBtn.addEventListener('click', () => {
-    clearResults();
-    showHistory([]);
+    model.say(ok ? 'Link copied: it opens this page with the job filled in (add &autostart=1 to start at once). The job is in the fragment after #, which browsers never send to a server.' : `Copy this link: ${link}`, ok ? 'ok' : '');
   });
   ui.logCopyBtn.addEventListener('click', async () => {
-    const ok = await copyText(log.text());
-    say(ok ? 'Activity log copied.' : 'Copying was refused by the browser: select the log and copy it by hand.', ok ? 'ok' : 'warn');
+    const ok = await copyText(model.logText());
+    model.say(ok ? 'Activity log copied.' : 'Copying was refused by the browser: select the log and copy it by hand.', ok ? 'ok' : 'warn');
   });
   window.addEventListener('beforeunload', (e) => {
-    if (!running) return;
+    if (!model.running) return;
     e.preventDefault();
     e.returnValue = ''; // older browsers need a value to ask
   });
   window.addEventListener('hashchange', () => {
-    if (running) return;
+    if (model.running) return;
     const link = readLink();
     if (!link) return;
-    applyLink(link);
-    if (link.autostart && miner && !unusable) startMining();
+    model.applyLink(link);
+    if (link.autostart) model.start();
   });
 }
-
-/** Offer to go on with the job a reload, a closed tab or Stop interrupted, over the rest of its range. */
-function offerResume(): void {
-  const job = loadInterrupted();
-  ui.resumeOffer.hidden = job === undefined;
-  if (!job) return;
-  const end = BigInt(job.start) + BigInt(job.count);
-  ui.resumeText.textContent = `An interrupted search can go on from nonce ${formatCount(BigInt(job.watermark))}: ${formatCount(end - BigInt(job.watermark))} of its ${formatCount(BigInt(job.count))} nonces are left.`;
-}
-
-/** The offer taken: the same job over the rest of its range. */
-function resumeInterrupted(job: InterruptedJob): void {
-  if (running) return;
-  const end = BigInt(job.start) + BigInt(job.count);
-  ui.request.value = JSON.stringify({ preimage_hex: job.preimage_hex, target_hex: job.target_hex, nonce_width: job.nonce_width });
-  ui.start.value = job.watermark;
-  ui.count.value = (end - BigInt(job.watermark)).toString();
-  ui.resumeOffer.hidden = true;
-  startMining();
-}
-
-/** The automatic pauses (hidden tab, battery), created once the page is wired. */
-let politeness: Politeness | undefined;
-
-/** The Hashing on select: a new choice makes a new Miner (between jobs: the select is off while one runs). */
-const backend = new BackendControl(ui.backend, (choice) => useBackend(choice));
-
-/** The kernel build the page's Miners run, chosen once at load. */
-let pageBuild: { build: ReturnType<typeof pickBuild>['build']; forcedScalar: boolean } | undefined;
-
-/** Make the page's Miner for `choice` (closing the one before), and show what it hashes on. */
-function useBackend(choice: BackendChoice, announce = true): void {
-  if (running || pageBuild === undefined) return;
-  void miner?.close();
-  ui.useCpuBtn.hidden = true;
-  const m: Miner = new Miner({
-    build: pageBuild.build, threads: DEFAULT_THREADS, throttle: throttle.percent, backend: choice,
-    onBackendChange: (status) => {
-      if (miner === m) showBackend(status); // not for a Miner the page has replaced
-    },
-  });
-  miner = m;
-  describeMiner(env, m, pageBuild.forcedScalar, sharedMemorySupport());
-  showBackend(m.backendStatus);
-  if (announce) log.add(`Hashing on: ${ui.backend.selectedOptions[0]?.textContent ?? choice}`);
-  enableStart();
-}
-
-/** What hashes, in the card and as `document.body.dataset.backend`; calibration results and GPU failures go to the log. */
-function showBackend(status: BackendStatus): void {
-  document.body.dataset.backend = status.active;
-  envBackend.textContent = describeBackend(status, formatRate);
-  const { webgpu, wasm } = status.rates;
-  if (!status.calibrating && webgpu !== null && wasm !== null && status.gpuProblem === null) {
-    log.add(`Measured ${describeAdapter(status)} at ${formatRate(webgpu)} and the workers at ${formatRate(wasm)}: hashing on ${status.active === 'webgpu' ? 'the GPU' : 'the workers'}`);
-  } else if (status.gpuProblem !== null && status.adapter !== null && status.active === 'wasm') {
-    log.add(`${describeAdapter(status)} stopped (${status.gpuProblem}); the workers go on from where it stopped`, 'error');
-  }
-  const r = running;
-  if (r && miner) say(miningMessage(miner, r));
-}
-
-/** The throttle slider: every change goes to the Miner at once, running job or not. */
-const throttle = new ThrottleControl(ui.throttle, ui.throttleValue, (from, to) => {
-  miner?.setThrottle(to);
-  log.add(`Throttle: ${from} % → ${to} %`);
-});
 
 function main(): void {
-  fillDemos();
   wire();
   politeness = new Politeness(
     { hidden: ui.pauseHidden, battery: ui.pauseBattery, batteryNote: ui.batteryNote },
-    { hold: pauseFor, lift: resumeFrom },
+    { hold: (reason) => model.pauseFor(reason), lift: (reason) => model.resumeFrom(reason) },
   );
   ui.threads.placeholder = String(DEFAULT_THREADS);
-  showHistory(loadResults());
-  offerResume();
+  ui.threads.max = String(MAX_THREADS); // the core's limit, set here so that it is written once
   describeEnvironment(env, cores);
-  setState('idle');
+  model.subscribe(() => render());
+  model.edit(readFields()); // a form the browser restored on reload
   const link = readLink();
-  if (link) applyLink(link);
-  else checkFormNow(); // a form the browser restored on reload
+  if (link) model.applyLink(link);
   try {
     // The link's test switch runs the build choice through a validate that refuses SIMD.
     pageBuild = pickBuild({ forceScalar: link?.scalar });
     // The Miner compiles the kernel now; a CSP that blocks WebAssembly shows up as the first job's SupportError.
-    useBackend(backend.choice, false);
+    model.open();
   } catch (err) {
     env.build.textContent = 'Unavailable';
-    fail(err);
+    model.fail(err);
     return;
   }
-  if (document.body.dataset.state === 'error') {
-    enableStart(); // a bad link; the form still works
-    return;
-  }
-  setState('idle');
-  if (link?.autostart) startMining();
+  // A bad link leaves the page in its error state, with the form still working.
+  if (link?.autostart && model.snapshot.state !== 'error') model.start();
 }
 
 main();

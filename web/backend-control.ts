@@ -1,60 +1,37 @@
 /**
  * The page's "Hashing on" choice: Automatic (the GPU where a short calibration
  * shows it faster), the GPU through WebGPU, or the CPU's WebAssembly workers.
- * Remembered in `localStorage` like the throttle; a link's `backend=` sets it
- * for one visit without being remembered.
+ * Remembered in the page's store like the throttle (a link's `backend=` sets it
+ * for one visit without being remembered), and described in words for the
+ * environment card and the activity log.
  * @module
  */
-import { isBackendChoice, type BackendChoice, type BackendStatus } from '../src/gpu/backend-executor.ts';
-import { storage } from './history.ts';
+import { isBackendChoice, type BackendChoice, type BackendStatus } from '../src/gpu/backend-choice.ts';
+import { readKey, writeKey, type KeyValueStore } from './store.ts';
 
 const KEY = 'dmint-miner:backend';
 
 /** The choice of a browser that has none stored: the GPU only where it wins. */
 export const DEFAULT_BACKEND: BackendChoice = 'auto';
 
+/** Each choice as the select offers it and the activity log names it. */
+export const BACKEND_LABELS: Record<BackendChoice, string> = {
+  auto: 'Automatic: the GPU where it is faster',
+  webgpu: 'GPU (WebGPU)',
+  wasm: 'CPU (WebAssembly workers)',
+};
+
 export { isBackendChoice };
 
-/** The select and what it holds. */
-export class BackendControl {
-  readonly #select: HTMLSelectElement;
-  #choice: BackendChoice;
+/** The choice kept in `store`, or the default. */
+export function loadBackendChoice(store: KeyValueStore | undefined): BackendChoice {
+  const saved = readKey(store, KEY);
+  return saved !== null && isBackendChoice(saved) ? saved : DEFAULT_BACKEND;
+}
 
-  /** @param onChange - called when the user picks another backend, with the new one. */
-  constructor(select: HTMLSelectElement, onChange: (choice: BackendChoice) => void) {
-    this.#select = select;
-    let saved: string | null = null;
-    try {
-      saved = storage()?.getItem(KEY) ?? null;
-    } catch {
-      /* blocked storage: the default */
-    }
-    this.#choice = saved !== null && isBackendChoice(saved) ? saved : DEFAULT_BACKEND;
-    select.value = this.#choice;
-    select.addEventListener('change', () => {
-      if (!isBackendChoice(select.value) || select.value === this.#choice) return;
-      this.set(select.value, true);
-      onChange(this.#choice);
-    });
-  }
-
-  /** The backend in effect. */
-  get choice(): BackendChoice {
-    return this.#choice;
-  }
-
-  /** Show and use `choice`; remember it for later visits when the user made it. */
-  set(choice: BackendChoice, remember: boolean): void {
-    this.#choice = choice;
-    this.#select.value = choice;
-    if (!remember) return;
-    try {
-      if (choice === DEFAULT_BACKEND) storage()?.removeItem(KEY);
-      else storage()?.setItem(KEY, choice);
-    } catch {
-      /* blocked storage: the choice holds for this visit only */
-    }
-  }
+/** Keep the user's choice for later visits (blocked storage: it holds for this visit only). */
+export function saveBackendChoice(store: KeyValueStore | undefined, choice: BackendChoice): void {
+  writeKey(store, KEY, choice === DEFAULT_BACKEND ? null : choice);
 }
 
 /** The adapter in words: vendor and architecture, and whether it is a software one. */

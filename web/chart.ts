@@ -14,12 +14,12 @@ export class RateChart {
   readonly #line: SVGPolylineElement;
   readonly #area: SVGPolygonElement;
   readonly #peak: SVGTextElement;
-  readonly #samples: number[] = [];
+  #samples: number[] = [];
   readonly #capacity: number;
 
   /**
    * @param svg - an empty `<svg>`; its viewBox is set to 300 × 80.
-   * @param capacity - samples kept (the page adds one every 0.5 s: 120 is a minute).
+   * @param capacity - samples drawn, the latest (the page adds one every 0.5 s: 120 is a minute).
    */
   constructor(svg: SVGSVGElement, capacity = 120) {
     this.#capacity = capacity;
@@ -36,17 +36,10 @@ export class RateChart {
     svg.replaceChildren(this.#area, this.#line, this.#peak);
   }
 
-  /** Forget every sample. */
-  clear(): void {
-    this.#samples.length = 0;
-    this.#draw('');
-  }
-
-  /** Add one rate sample (hashes per second); `label` is the formatted peak. */
-  push(rate: number, label: (peak: number) => string): void {
-    this.#samples.push(Number.isFinite(rate) && rate > 0 ? rate : 0);
-    if (this.#samples.length > this.#capacity) this.#samples.shift();
-    const peak = Math.max(...this.#samples);
+  /** Draw `samples` (hashes per second, oldest first, the last `capacity` of them); `label` formats the peak. */
+  show(samples: readonly number[], label: (peak: number) => string): void {
+    this.#samples = samples.slice(-this.#capacity).map((rate) => (Number.isFinite(rate) && rate > 0 ? rate : 0));
+    const peak = Math.max(0, ...this.#samples);
     this.#draw(peak > 0 ? `peak ${label(peak)}` : '');
   }
 

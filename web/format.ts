@@ -1,6 +1,6 @@
 /**
- * Formatting and small parsers for the page: rates, durations, counts, and the
- * decimal or 0x-hex nonces the `start`/`count` fields take (as the CLI's flags).
+ * Formatting for the page (rates, durations, counts, percentages) and the
+ * reading of the `start`/`count` fields (decimal or 0x hex, as the CLI's flags).
  * @module
  */
 
@@ -30,14 +30,4 @@ export function formatPercent(fraction: number): string {
 export function parseNonceField(name: string, text: string): bigint | undefined {
   const t = text.trim();
   return t === '' ? undefined : parseNonceText(name, t);
-}
-
-/** Threads: a whole number from 1 to 256; `undefined` for an empty field. */
-export function parseThreads(text: string): number | undefined {
-  const t = text.trim();
-  if (t === '') return undefined;
-  if (!/^[0-9]+$/.test(t) || Number(t) < 1 || Number(t) > 256) {
-    throw new RangeError(`threads takes a whole number from 1 to 256, got ${JSON.stringify(t.slice(0, 40))}`);
-  }
-  return Number(t);
 }

@@ -1,9 +1,9 @@
 /**
- * The last results, kept in `localStorage` so that a reload (or a closed tab)
- * does not lose a found nonce. Storage may be missing or full (private modes):
- * then nothing is kept and nothing fails.
+ * The last results, kept so that a reload (or a closed tab) does not lose a
+ * found nonce.
  * @module
  */
+import { readKey, writeKey, type KeyValueStore } from './store.ts';
 
 /** One kept result. */
 export interface SavedResult {
@@ -26,19 +26,10 @@ const KEY = 'dmint-miner:results';
 /** Results kept, newest first. */
 export const KEEP = 20;
 
-/** localStorage where the browser allows it. */
-export function storage(): Storage | undefined {
-  try {
-    return globalThis.localStorage ?? undefined;
-  } catch {
-    return undefined; // access itself may throw (blocked storage)
-  }
-}
-
 /** The kept results, newest first (empty when storage is unavailable or corrupt). */
-export function loadResults(): SavedResult[] {
+export function loadResults(store: KeyValueStore | undefined): SavedResult[] {
   try {
-    const parsed: unknown = JSON.parse(storage()?.getItem(KEY) ?? '[]');
+    const parsed: unknown = JSON.parse(readKey(store, KEY) ?? '[]');
     return Array.isArray(parsed) ? parsed.filter((r): r is SavedResult => typeof r?.response === 'string').slice(0, KEEP) : [];
   } catch {
     return [];
@@ -46,21 +37,13 @@ export function loadResults(): SavedResult[] {
 }
 
 /** Keep `result` first; returns the new list. */
-export function saveResult(result: SavedResult): SavedResult[] {
-  const list = [result, ...loadResults()].slice(0, KEEP);
-  try {
-    storage()?.setItem(KEY, JSON.stringify(list));
-  } catch {
-    /* full or blocked: the result is still on screen */
-  }
+export function saveResult(store: KeyValueStore | undefined, result: SavedResult): SavedResult[] {
+  const list = [result, ...loadResults(store)].slice(0, KEEP);
+  writeKey(store, KEY, JSON.stringify(list)); // full or blocked: the result is still on screen
   return list;
 }
 
 /** Forget every kept result. */
-export function clearResults(): void {
-  try {
-    storage()?.removeItem(KEY);
-  } catch {
-    /* nothing to do */
-  }
+export function clearResults(store: KeyValueStore | undefined): void {
+  writeKey(store, KEY, null);
 }

@@ -5,7 +5,7 @@
  * sent anywhere.
  * @module
  */
-import type { BackendChoice } from '../src/gpu/backend-executor.ts';
+import type { BackendChoice } from '../src/gpu/backend-choice.ts';
 import { isBackendChoice } from './backend-control.ts';
 
 /** What a link asks for. Absent fields are undefined. */

@@ -6,7 +6,7 @@
  * @module
  */
 import { difficulty, estimate, rangeHitProbability } from '../src/core/estimate.ts';
-import type { MineRequest } from '../src/core/protocol.ts';
+import type { MineRequest } from '../src/core/request.ts';
 import { formatDuration, formatPercent, formatRate } from './format.ts';
 
 /**

@@ -7,7 +7,7 @@
  * pause the user chose.
  * @module
  */
-import { storage } from './history.ts';
+import { readKey, storage, writeKey } from './store.ts';
 
 /** The pause reasons these settings own. */
 export type AutoPause = 'hidden' | 'battery';
@@ -38,20 +38,11 @@ interface BatteryLike extends EventTarget {
 const KEYS: Record<AutoPause, string> = { hidden: 'dmint-miner:pause-hidden', battery: 'dmint-miner:pause-battery' };
 
 function loadSetting(reason: AutoPause): boolean {
-  try {
-    return storage()?.getItem(KEYS[reason]) === 'on';
-  } catch {
-    return false;
-  }
+  return readKey(storage(), KEYS[reason]) === 'on';
 }
 
 function saveSetting(reason: AutoPause, on: boolean): void {
-  try {
-    if (on) storage()?.setItem(KEYS[reason], 'on');
-    else storage()?.removeItem(KEYS[reason]);
-  } catch {
-    /* blocked storage: the setting holds for this visit only */
-  }
+  writeKey(storage(), KEYS[reason], on ? 'on' : null);
 }
 
 /** Watches the tab's visibility and the battery, and turns them into pause reasons. */

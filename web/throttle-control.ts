@@ -5,7 +5,7 @@
  * @module
  */
 import { parseThrottleText } from '../src/core/range.ts';
-import { storage } from './history.ts';
+import { readKey, storage, writeKey } from './store.ts';
 
 const KEY = 'dmint-miner:throttle';
 
@@ -21,13 +21,7 @@ export class ThrottleControl {
   constructor(input: HTMLInputElement, output: HTMLOutputElement, onChange: (from: number, to: number) => void) {
     this.#input = input;
     this.#output = output;
-    let saved: string | null = null;
-    try {
-      saved = storage()?.getItem(KEY) ?? null;
-    } catch {
-      /* blocked storage: full speed */
-    }
-    this.#percent = parseThrottleText(saved) ?? 100;
+    this.#percent = parseThrottleText(readKey(storage(), KEY)) ?? 100; // nothing kept: full speed
     this.#show(this.#percent);
     // The read-out follows the drag; the Miner changes once, when the slider is let go.
     input.addEventListener('input', () => this.#show(parseThrottleText(input.value) ?? this.#percent));
@@ -37,12 +31,7 @@ export class ThrottleControl {
       const from = this.#percent;
       this.#percent = to;
       this.#show(to);
-      try {
-        if (to === 100) storage()?.removeItem(KEY);
-        else storage()?.setItem(KEY, String(to));
-      } catch {
-        /* blocked storage: the setting holds for this visit only */
-      }
+      writeKey(storage(), KEY, to === 100 ? null : String(to));
       onChange(from, to);
     });
   }

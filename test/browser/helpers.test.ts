@@ -9,11 +9,12 @@ import type { RequestError } from '../../src/core/errors.ts';
 import { hostSha256 } from '../../src/browser/sha256.ts';
 import { sharedMemorySupport } from '../../src/browser/shared-memory.ts';
 import { hexToBytes } from '../../src/core/bytes.ts';
-import { nonceFromHex } from '../../src/core/protocol.ts';
+import { nonceFromHex } from '../../src/core/nonce.ts';
 import { verifySolution } from '../../src/core/verify.ts';
-import type { BackendStatus } from '../../src/gpu/backend-executor.ts';
+import type { BackendStatus } from '../../src/gpu/backend-choice.ts';
 import { describeBackend } from '../../web/backend-control.ts';
-import { formatDuration, formatRate, parseNonceField, parseThreads } from '../../web/format.ts';
+import { formatDuration, formatRate, parseNonceField } from '../../web/format.ts';
+import { parseThreadsText as parseThreads } from '../../src/core/range.ts';
 import { checkForm } from '../../web/form-check.ts';
 import { LinkError, buildLink, parseLink } from '../../web/link.ts';
 import { formatDifficulty } from '../../web/outlook.ts';
@@ -96,10 +97,11 @@ describe('page fields', () => {
     expect(() => parseNonceField('count', String(2n ** 64n))).toThrow(/above 2\^64/);
   });
 
-  it('parses threads from 1 to 256', () => {
+  it('parses threads from 1 to 1024', () => {
     expect(parseThreads('')).toBeUndefined();
     expect(parseThreads('4')).toBe(4);
-    for (const bad of ['0', '257', '1.5', 'two']) expect(() => parseThreads(bad)).toThrow(/threads/);
+    expect(parseThreads('1024')).toBe(1024);
+    for (const bad of ['0', '1025', '1.5', 'two']) expect(() => parseThreads(bad)).toThrow(/threads/);
   });
 
   it('formats rates and durations', () => {

@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimate, rangeHitProbability } from '../../src/core/estimate.ts';
-import { parseRequest } from '../../src/core/protocol.ts';
+import { parseRequest } from '../../src/core/request.ts';
 import { formatDuration, formatPercent, formatRate } from '../../web/format.ts';
 import { LOG_KEEP } from '../../web/activity-log.ts';
 import { PageSet, attempts, fillJob, hasChromium, jobLink, launchChromium, serveWeb, strayActivity, text, until, waitForState, type WatchedPage, type WebServer } from '../support/browser.ts';
@@ -265,8 +265,8 @@ describe.skipIf(!hasChromium)('the mining page for users, in Chromium', () => {
     expectClean(p, isolated);
   });
 
-  it('defaults Threads to the cores the browser reports (at most 256), and Start uses it', async () => {
-    for (const [reported, threads] of [[3, 3], [512, 256]] as const) {
+  it('defaults Threads to the cores the browser reports (at most 1024), and Start uses it', async () => {
+    for (const [reported, threads] of [[3, 3], [2048, 1024]] as const) {
       const p = await page();
       await p.page.addInitScript((n) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { configurable: true, get: () => n }), reported);
       await p.page.goto(plain.url);

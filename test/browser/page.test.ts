@@ -232,10 +232,10 @@ describe.skipIf(!hasChromium)('the mining page in Chromium', () => {
     await p.page.goto(jobLink(isolated.url, request('gen-w4-8403', '0000000000000001'), { threads: 2, autostart: 1 }));
     expect(await waitForState(p.page, ['mining', 'error'])).toBe('mining');
     await until('two workers hash', async () => (await workingWorkers(p.page)) === 2);
-    for (const bad of ['0', '', '300']) {
+    for (const bad of ['0', '', '2000']) {
       await p.page.fill('#threads', bad);
       await p.page.press('#threads', 'Enter');
-      expect(await text(p.page, '#message'), bad).toMatch(/^Threads takes a whole number from 1 to 256, got .*\. Still mining on 2 workers\.$/);
+      expect(await text(p.page, '#message'), bad).toMatch(/^Threads takes a whole number from 1 to 1024, got .*\. Still mining on 2 workers\.$/);
       expect(await p.page.inputValue('#threads')).toBe('2');
       expect(await p.page.evaluate(() => document.body.dataset.state)).toBe('mining');
     }
