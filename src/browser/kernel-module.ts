@@ -83,7 +83,7 @@ export async function compileKernel(build: KernelBuild, binaries: KernelBinaries
   }
 }
 
-/** The error for an engine without WebAssembly, naming the versions the miner runs on (README, Browser support). */
+/** The error for an engine without WebAssembly, naming the versions the miner runs on (docs/browser.md, browser support). */
 export function noWasm(): SupportError {
   return new SupportError('no-wasm', 'this browser has no WebAssembly, which the miner needs (Chrome and Edge 93, Firefox 114 and Safari 15.4 or later have all it uses)');
 }

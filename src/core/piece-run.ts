@@ -1,6 +1,7 @@
 /**
- * The two batch loops every thread runs: search one piece of a chunk in kernel
- * calls of `batch` nonces and stop at a batch boundary when asked.
+ * The two batch loops every wasm thread runs: search one piece of a chunk in
+ * kernel calls of `batch` nonces and stop at a batch boundary when asked (the
+ * GPU executor has a dispatch loop of its own).
  *
  * - {@link runPiece}, synchronous, for threads the engine reaches through
  *   shared memory ({@link PieceCells}): Node's piscina threads, and Web Workers

@@ -10,7 +10,7 @@ export const CURRENT_NODE_MAJOR = 22;
 
 /**
  * The kernel's rate on Node 24 LTS against Node 20, measured on the project's
- * 2-core Intel Xeon machine in one interleaved run (README, "Runtimes").
+ * 2-core Intel Xeon machine in one interleaved run (docs/benchmarks.md, "Runtimes").
  */
 export const NODE24_SPEEDUP = { oneThread: 1.22, allThreads: 1.27, measuredOn: '2-core Intel Xeon' } as const;
 
