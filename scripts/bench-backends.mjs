@@ -1,4 +1,4 @@
-// `npm run bench:backends [-- [--rounds N] [--count N] [--gpu present|no-adapter|no-dawn] [--json]]`:
+// `npm run bench:backends [-- [--rounds N] [--count N] [--gpu present|no-adapter|no-dawn] [--against OLD_BIN] [--json]]`:
 // the CLI's default backend against `--backend wasm` (and `--backend webgpu` where a GPU is
 // present), side by side on the built binary as pyrxd runs it, interleaved in each round:
 //   - early hit: a request whose lowest hit is 1000 nonces into its range, wall time from spawn
@@ -8,20 +8,24 @@
 // --gpu no-adapter hides Mesa's EGL driver from Dawn (as on a machine without the Mesa packages);
 // --gpu no-dawn runs a copy of the built package where the optional 'webgpu' package is not
 // installed. Prints min / median / max per backend and the default's ratios to wasm.
+// --against OLD_BIN runs each backend on another build's dmint-miner.js too (a clone of the commit
+// before, built), interleaved with this one, and prints this build's ratios to it: the side by side
+// a change to scheduling or the kernel must show.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scriptArgs, scriptFailure } from './script-args.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const USAGE = 'usage: node scripts/bench-backends.mjs [--rounds N] [--count N] [--gpu present|no-adapter|no-dawn] [--json]';
+const USAGE = 'usage: node scripts/bench-backends.mjs [--rounds N] [--count N] [--gpu present|no-adapter|no-dawn] [--against OLD_BIN] [--json]';
 const fatal = scriptFailure('bench-backends', USAGE);
 const { values } = scriptArgs({
   rounds: { type: 'string', default: '5' },
   count: { type: 'string', default: String(2 ** 27) },
   gpu: { type: 'string', default: 'present' },
+  against: { type: 'string' },
   json: { type: 'boolean', default: false },
 }, fatal);
 const rounds = Number(values.rounds);
@@ -29,6 +33,8 @@ if (!/^[0-9]+$/.test(values.rounds) || rounds < 1 || rounds > 50) fatal(`--round
 const count = Number(values.count);
 if (!/^[0-9]+$/.test(values.count) || count < 1 || count > 2 ** 32) fatal(`--count takes 1 to 2^32, got ${JSON.stringify(values.count)}`);
 if (!['present', 'no-adapter', 'no-dawn'].includes(values.gpu)) fatal(`--gpu takes present, no-adapter or no-dawn, got ${JSON.stringify(values.gpu)}`);
+if (values.against !== undefined && values.gpu === 'no-dawn') fatal('--against runs the builds as they are: give it with --gpu present or no-adapter');
+if (values.against !== undefined && !existsSync(values.against)) fatal(`--against: no such file ${JSON.stringify(values.against)} (the other build's dist/node/dmint-miner.js)`);
 
 // Where the built command is: the clone's, or a copy beside no 'webgpu' package.
 let bin = join(root, 'dist/node/dmint-miner.js');
@@ -54,10 +60,10 @@ const req = (v) => JSON.stringify({ preimage_hex: v.preimage_hex, target_hex: '7
 const early = vec('pxd-mainnet-mint-c9fdcd34');
 const none = vec('gen-w4-8403');
 
-function run(args, input) {
+function run(args, input, binary = bin) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [bin, '--quiet', ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
+    const child = spawn(process.execPath, [binary, '--quiet', ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -72,18 +78,22 @@ function run(args, input) {
   });
 }
 
-const backends = values.gpu === 'present' ? [['default', []], ['wasm', ['--backend', 'wasm']], ['webgpu', ['--backend', 'webgpu']]] : [['default', []], ['wasm', ['--backend', 'wasm']]];
+const backendArgs = values.gpu === 'present' ? [['default', []], ['wasm', ['--backend', 'wasm']], ['webgpu', ['--backend', 'webgpu']]] : [['default', []], ['wasm', ['--backend', 'wasm']]];
+// With --against, every backend twice: this build, and the other one under the name `<backend> (old)`.
+const backends = values.against === undefined
+  ? backendArgs.map(([name, args]) => [name, args, bin])
+  : backendArgs.flatMap(([name, args]) => [[name, args, bin], [`${name} (old)`, args, values.against]]);
 const hitMs = Object.fromEntries(backends.map(([name]) => [name, []]));
 const rateMhs = Object.fromEntries(backends.map(([name]) => [name, []]));
 const earlyArgs = ['--start', String(early.nonce_int_le - 999), '--count', '1000000'];
 for (let r = 0; r < rounds; r++) {
   // Interleaved, the order turned each round, so drift in the machine's load hits every backend alike.
   const order = r % 2 === 0 ? backends : [...backends].reverse();
-  for (const [name, args] of order) {
-    const hit = await run([...args, ...earlyArgs], req(early));
+  for (const [name, args, binary] of order) {
+    const hit = await run([...args, ...earlyArgs], req(early), binary);
     if (!hit.out.includes(early.nonce_hex)) throw new Error(`${name}: expected ${early.nonce_hex}, got ${hit.out}`);
     hitMs[name].push(hit.ms);
-    const sweep = await run([...args, '--count', String(count)], req(none));
+    const sweep = await run([...args, '--count', String(count)], req(none), binary);
     if (sweep.out !== '{"exhausted":true}') throw new Error(`${name}: expected exhaustion, got ${sweep.out}`);
     rateMhs[name].push(count / sweep.ms / 1e3);
   }
@@ -106,6 +116,16 @@ result.default_vs_wasm = {
   early_hit_bound_ms: 1.15 * m('wasm') + 20,
   rate_ratio: result.rate_mhs.default.median / result.rate_mhs.wasm.median,
 };
+if (values.against !== undefined) {
+  // This build against the other, per backend: the early hit's bound is the other's 1.15x + 20 ms.
+  result.against = values.against;
+  result.new_vs_old = Object.fromEntries(backendArgs.map(([name]) => [name, {
+    early_hit_ratio: m(name) / m(`${name} (old)`),
+    early_hit_ms: m(name),
+    early_hit_bound_ms: 1.15 * m(`${name} (old)`) + 20,
+    rate_ratio: result.rate_mhs[name].median / result.rate_mhs[`${name} (old)`].median,
+  }]));
+}
 if (values.json) {
   console.log(JSON.stringify(result));
 } else {
@@ -116,4 +136,7 @@ if (values.json) {
   for (const [name] of backends) console.log(`| ${name === 'default' ? 'default (auto)' : name} | ${f(result.early_hit_ms[name], 0)} | ${f(result.rate_mhs[name], 2)} |`);
   const d = result.default_vs_wasm;
   console.log(`default / wasm: early hit ${d.early_hit_ratio.toFixed(2)} (bound 1.15x + 20 ms = ${d.early_hit_bound_ms.toFixed(0)} ms), rate ${d.rate_ratio.toFixed(3)}`);
+  for (const [name, n] of Object.entries(result.new_vs_old ?? {})) {
+    console.log(`${name}, this build / ${values.against}: early hit ${n.early_hit_ms.toFixed(0)} ms (bound ${n.early_hit_bound_ms.toFixed(0)} ms, ratio ${n.early_hit_ratio.toFixed(2)}), rate ${n.rate_ratio.toFixed(3)}`);
+  }
 }
