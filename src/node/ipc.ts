@@ -65,8 +65,10 @@ if (parentPort) {
   parentPort.on('message', (event) => server.handle(event.data));
 } else if (process.send) {
   const server = createIpcServer((m: FromChild) => {
-    // A parent that is gone cannot be told; the disconnect handler ends the child.
-    if (process.connected) process.send!(m);
+    // A parent that is gone cannot be told; the disconnect handler ends the child. A reply already
+    // on its way as the parent disconnects fails with EPIPE: the callback takes that error, which
+    // without one would be an unhandled 'error' event that crashes the child with exit code 1.
+    if (process.connected) process.send!(m, undefined, undefined, () => {});
   }, options);
   process.on('message', (m) => server.handle(m));
   process.on('disconnect', () => {
