@@ -1,7 +1,15 @@
 // Usage and request errors of the real binary: exit 1, one line on stderr, and
-// nothing at all on stdout.
-import { describe, expect, it } from 'vitest';
+// nothing at all on stdout. Each table is checked in full in-process (the
+// parser the binary calls, and the line it prints around the message), and a
+// few rows of each through the real binary: a process start per row would cost
+// the shared machine most of a minute for the same rule.
+import { PassThrough } from 'node:stream';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RequestError } from '../../src/core/errors.ts';
+import { parseRequest } from '../../src/core/request.ts';
 import { COMMAND_FLAGS, USAGE, UsageError, parseCli } from '../../src/node/args.ts';
+import { STDIN_TIMEOUT_MS, readRequestBytes, stdinTimeout } from '../../src/node/stdin.ts';
+import { PROMISES, measureMachine, withinPromise } from '../support/budgets.ts';
 import { requestJson, runCli, type CliRun } from '../support/cli.ts';
 
 const PRE = 'ab'.repeat(64);
@@ -37,19 +45,65 @@ const BAD_REQUESTS: Array<[string, string | Uint8Array, RegExp]> = [
   ['nonce_width true', JSON.stringify({ preimage_hex: PRE, target_hex: '1', nonce_width: true }), /nonce_width/],
 ];
 
+/**
+ * The binary with stdin left open, started before every other case so its 10 s
+ * wait overlaps them; and a `--version` run beside it, how long starting the
+ * binary takes now.
+ */
+let stdinOpen: Promise<[CliRun, CliRun]>;
+beforeAll(() => {
+  stdinOpen = Promise.all([runCli([], '', { keepStdinOpen: true, timeoutMs: 3 * STDIN_TIMEOUT_MS }), runCli(['--version'])]);
+});
+
+/** The binary's line for a usage error whose message is `message` (what main() prints). */
+const usageLine = (message: string): string => `dmint-miner: usage error: ${message}; see dmint-miner --help\n`;
+
+/** What the binary would print for `args` before reading stdin: the usage-error line, or null if parseCli accepts them. */
+function usageLineOf(args: string[]): string | null {
+  try {
+    parseCli(args, {});
+    return null;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    return usageLine(err.message);
+  }
+}
+
+/** Rows of {@link BAD_REQUESTS} also run through the binary: the byte-level rules (size, UTF-8, BOM), JSON, shape and each field. */
+const BAD_REQUESTS_SPAWNED = ['4097 bytes exactly', 'not UTF-8', 'a byte-order mark before the JSON', 'not JSON', 'missing target_hex', 'protocol 2', 'target 0', 'nonce_width "4"'];
+
+/** A bad request as the CLI must give it: exit 1, stdout empty, one stderr line `bad request: REASON`. */
+function expectBadRequest(r: CliRun, reason: RegExp, label: string): void {
+  expect([r.code, r.stdout], label).toEqual([1, '']);
+  expect(r.stderr, label).toMatch(reason);
+  expect(r.stderr.trimEnd().split('\n'), label).toHaveLength(1);
+  expect(r.stderr, label).toMatch(/^dmint-miner: bad request: /);
+}
+
 describe('bad requests: exit 1, reason on stderr, stdout empty', () => {
-  it.each(BAD_REQUESTS)('%s', async (_name, input, reason) => {
-    const r = await runCli([], input);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(reason);
-    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^dmint-miner: bad request: /);
+  it('every rule: the binary\'s own pipeline (stdin reader, then parser) rejects it with the reason, on one line', async () => {
+    for (const [name, input, reason] of BAD_REQUESTS) {
+      const stdin = new PassThrough();
+      stdin.end(typeof input === 'string' ? Buffer.from(input) : input);
+      let message = '(accepted)';
+      try {
+        parseRequest(await readRequestBytes(stdin, null));
+      } catch (err) {
+        message = err instanceof RequestError ? err.message : `not a RequestError: ${String(err)}`;
+      }
+      expect(`dmint-miner: bad request: ${message}\n`, name).toMatch(reason);
+      expect(message, name).not.toContain('\n');
+    }
+  });
+
+  it.concurrent.each(BAD_REQUESTS.filter(([name]) => BAD_REQUESTS_SPAWNED.includes(name)))('the binary: %s', async (name, input, reason) => {
+    expectBadRequest(await runCli([], input), reason, name);
   });
 });
 
 describe('usage errors: exit 1, stdout empty', () => {
-  const cases: Array<[string[], RegExp]> = [
+  // Rejected by parseCli before stdin is read.
+  const parsed: Array<[string[], RegExp]> = [
     [['--bogus'], /unknown option --bogus/],
     [['extra'], /unexpected argument/],
     [['--workers', '0'], /--workers/],
@@ -59,33 +113,43 @@ describe('usage errors: exit 1, stdout empty', () => {
     [['--count', '0'], /--count must be at least 1/],
     [['--count', 'ten'], /--count takes/],
     [['--start', '-5'], /--start takes a decimal or 0x-hex/],
-    [['--start', '0x100000000'], /outside the 4-byte nonce space/],
-    [['--start', '0xffffffff', '--count', '2'], /runs past the end/],
     [['--progress', 'loud'], /--progress takes json, human or none/],
     [['bench', '--seconds', 'abc'], /--seconds/],
     [['doctor', '--bogus'], /unknown option/],
   ];
-  it.each(cases)('%j', async (args, reason) => {
-    const r = await runCli(args, GOOD);
+  it('in-process, every one: the line the binary prints', () => {
+    for (const [args, reason] of parsed) {
+      const line = usageLineOf(args);
+      expect(line, args.join(' ')).toMatch(reason);
+      expect(line, args.join(' ')).toMatch(/^dmint-miner: usage error: .*; see dmint-miner --help\n$/);
+    }
+  });
+
+  // Through the binary: one rejected by parseCli per command, and the range rules, which need the request's width.
+  const spawned: Array<[string[], string, RegExp]> = [
+    [['--workers', '1', '--threads', '1'], GOOD, /not both/],
+    [['bench', '--seconds', 'abc'], GOOD, /--seconds/],
+    [['doctor', '--bogus'], GOOD, /unknown option/],
+    [['--start', '0x100000000'], GOOD, /outside the 4-byte nonce space/],
+    [['--start', '0xffffffff', '--count', '2'], GOOD, /runs past the end/],
+    [['--start', '0xffffffffffffff00', '--count', '0x200'], requestJson(PRE, '1', 8), /runs past the end of the 8-byte nonce space/],
+  ];
+  it.concurrent.each(spawned)('the binary: %j', async (args, input, reason) => {
+    const r = await runCli(args, input);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(reason);
     expect(r.stderr).toMatch(/^dmint-miner: usage error: .*; see dmint-miner --help\n$/);
   });
 
-  it('a V2 range past 2^64 is a usage error too', async () => {
-    const r = await runCli(['--start', '0xffffffffffffff00', '--count', '0x200'], requestJson(PRE, '1', 8));
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/runs past the end of the 8-byte nonce space/);
-  });
-
-  it('stdin that stays open 10 s without EOF is a usage error, not a hang', async () => {
-    const r = await runCli([], '', { keepStdinOpen: true, timeoutMs: 20_000 });
-    expect(r.code).toBe(1);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/stdin stayed open 10 s without EOF/);
-    expect(r.ms).toBeGreaterThanOrEqual(9_900);
-    expect(r.ms).toBeLessThan(15_000);
+  it('stdin that stays open without EOF is an error once the limit passes, not a hang', async () => {
+    // A pipe's limit is 10 s, a terminal has none; the rule is timed on a short limit here,
+    // and once end to end on the binary below.
+    expect(stdinTimeout(false)).toBe(STDIN_TIMEOUT_MS);
+    expect(stdinTimeout(true)).toBeNull();
+    const t0 = performance.now();
+    await expect(readRequestBytes(new PassThrough(), 100)).rejects.toThrow('no request: stdin stayed open 0.1 s without EOF');
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(95);
   });
 });
 
@@ -141,7 +205,18 @@ describe('argument errors name the flag as typed and what it expects', () => {
     [['merge', 's.status', '--request'], '--request needs a value: the path of the request the shards mined;'],
     [['merge', '--json=1'], '--json is a switch and takes no value, got "1" (write --json alone)'],
   ];
-  it.each(required)('%j', async (args, message) => {
+  it('in-process, every one: the line the binary prints names the flag as typed', () => {
+    for (const [args, message] of required) {
+      const line = usageLineOf(args);
+      expect(line, args.join(' ')).not.toBeNull();
+      expectUsageError({ code: 1, signal: null, stdout: '', stderr: line!, ms: 0 }, args);
+      expect(line, args.join(' ')).toContain(message);
+    }
+  });
+
+  // Through the binary: a suggestion, bundled short switches, `--` and a subcommand's own flags.
+  const spawned = required.filter(([args]) => ['--thread 2', '-qx', '--quiet -- extra', 'merge --requst r.json s.status'].includes(args.join(' ')));
+  it.concurrent.each(spawned)('the binary: %j', async (args, message) => {
     const r = await runCli(args, GOOD);
     expectUsageError(r, args);
     expect(r.stderr).toContain(message);
@@ -218,7 +293,7 @@ describe('argument errors name the flag as typed and what it expects', () => {
 });
 
 describe('empty stdin', () => {
-  it.each([['nothing', ''], ['a newline', '\n'], ['spaces, tabs and CRLF', ' \t \r\n  ']])('%s: "no request on stdin" and how to give one, exit 1, stdout empty', async (_name, input) => {
+  it.concurrent.each([['nothing', ''], ['a newline', '\n'], ['spaces, tabs and CRLF', ' \t \r\n  ']])('%s: "no request on stdin" and how to give one, exit 1, stdout empty', async (_name, input) => {
     const r = await runCli([], input);
     expect([r.code, r.stdout]).toEqual([1, '']);
     expect(r.stderr).toBe('dmint-miner: usage error: no request on stdin: give one JSON request on stdin and close it, e.g. dmint-miner < request.json; see dmint-miner --help\n');
@@ -228,6 +303,17 @@ describe('empty stdin', () => {
     const r = await runCli([], ' \u00a0 ');
     expect([r.code, r.stdout]).toEqual([1, '']);
     expect(r.stderr).toMatch(/^dmint-miner: bad request: .*not valid JSON/);
+  });
+});
+
+describe('stdin left open', () => {
+  it('the binary ends with a usage error after 10 s without EOF, not a hang', async () => {
+    const [r, start] = await stdinOpen;
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr).toBe(usageLine('no request: stdin stayed open 10 s without EOF (write the JSON request and close stdin)'));
+    expect(r.ms).toBeGreaterThanOrEqual(STDIN_TIMEOUT_MS - 100);
+    // The limit, plus starting the process and stopping it (a stop's promise), on the machine as it is now.
+    expect(r.ms).toBeLessThan(STDIN_TIMEOUT_MS + start.ms + withinPromise(PROMISES.stopMs, await measureMachine()));
   });
 });
 
@@ -251,8 +337,9 @@ describe('information flags', () => {
     }
   });
 
-  it.each(['bench', 'doctor', 'merge'])('%s --help prints the same help and runs nothing', async (command) => {
-    const [help, sub] = await Promise.all([runCli(['--help']), runCli([command, '--help', '--json'])]);
-    expect(sub).toMatchObject({ code: 0, stderr: '', stdout: help.stdout });
+  it('bench, doctor and merge --help print the same help and run nothing', async () => {
+    const [help, ...subs] = await Promise.all([runCli(['--help']), ...['bench', 'doctor', 'merge'].map((command) => runCli([command, '--help', '--json']))]);
+    expect(help.stdout).toContain('Usage: dmint-miner');
+    for (const sub of subs) expect(sub).toMatchObject({ code: 0, stderr: '', stdout: help.stdout });
   });
 });

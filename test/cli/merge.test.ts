@@ -14,14 +14,13 @@ async function shardRun(request: string, start: number, count: number, n: number
   const dir = mkdtempSync(join(tmpdir(), 'dmint-merge-'));
   const requestFile = join(dir, 'request.json');
   writeFileSync(requestFile, request);
-  const files: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const file = join(dir, `shard-${i}.status`);
-    files.push(file);
-    if (only && !only.includes(i)) continue;
+  const files = Array.from({ length: n }, (_, i) => join(dir, `shard-${i}.status`));
+  // One worker each, all at once, as a cluster would run them.
+  await Promise.all(files.map(async (file, i) => {
+    if (only && !only.includes(i)) return;
     const r = await runCli(['--quiet', '--workers', '1', '--start', String(start), '--count', String(count), '--shard', `${i}/${n}`, '--status-file', file], request);
     expect([0, 2]).toContain(r.code);
-  }
+  }));
   return { dir, requestFile, files };
 }
 
@@ -84,10 +83,11 @@ describe('dmint-miner merge', () => {
       [['merge', '--request', requestFile], /status files/],
       [['merge', '--bogus', '--request', requestFile, ...files], /usage error: unknown option --bogus; see dmint-miner --help/],
     ];
-    for (const [args, why] of cases) {
+    // Refusals read the files and write nothing: they can run at once.
+    await Promise.all(cases.map(async ([args, why]) => {
       const r = await runCli(args);
       expect([r.code, r.stdout], args.join(' ')).toEqual([1, '']);
       expect(r.stderr, args.join(' ')).toMatch(why);
-    }
+    }));
   });
 });

@@ -1,12 +1,15 @@
-// Hundreds of generated malformed requests fed to the real binary: each must
-// end in exit 1, nothing on stdout, and the same one-line reason the core gives.
+// Generated malformed requests fed to the real binary: each must end in exit 1,
+// nothing on stdout, and the same one-line reason the core gives. The core's
+// rules get thousands of generated inputs in-process (core/protocol.property);
+// this checks the binary passes stdin to them untouched, so a few dozen process
+// starts cover it, from a fixed seed.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RequestError } from '../../src/core/errors.ts';
 import { parseRequest } from '../../src/core/request.ts';
 import { runCli } from '../support/cli.ts';
 
-const RUNS = 240;
+const RUNS = 40;
 const CONCURRENCY = 4;
 
 const hexString = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), minLength: min, maxLength: max });

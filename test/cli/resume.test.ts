@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHUNK_SIZE } from '../../src/core/tuning.ts';
+import { UsageError, parseCli } from '../../src/node/args.ts';
+import { measureMachine, nonceWindow, until } from '../support/budgets.ts';
 import { BIN, requestJson, runCli } from '../support/cli.ts';
 import { prng } from '../support/kernels.ts';
 import { fixture } from '../support/vectors.ts';
@@ -49,9 +51,10 @@ function runKilledAfterProgress(args: string[], input: string, path: string, abo
 describe('--resume', () => {
   it('survives SIGKILL at random moments: the resumed search answers the uninterrupted run\'s nonce, redoing only what was in flight', async () => {
     const path = tempPath();
-    // The window ends 1000 nonces past the mainnet nonce, the lowest valid one from 0: several seconds of work for
-    // the workers (pinned: a GPU may sweep it before a status is written).
-    const below = 64_000_000;
+    // The window ends 1000 nonces past the mainnet nonce, the lowest valid one from 0: about 8 s of work for two
+    // workers at the rate measured now (pinned: a GPU may sweep it before a status is written), enough for the
+    // kills below (each after a second of progress on disk, plus up to 0.8 s); a faster machine gets fewer kills.
+    const below = Math.min(Number(nonceWindow(8, await measureMachine(), 2)), pxd.nonce_int_le);
     const start = BigInt(pxd.nonce_int_le - below);
     const range = ['--start', String(start), '--count', String(below + 1000)];
     const args = ['--quiet', '--workers', '2', '--backend', 'wasm', '--status-file', path, '--resume', ...range];
@@ -132,14 +135,14 @@ describe('--resume', () => {
     expect([lie.code, lie.stdout]).toEqual([1, '']);
     expect(lie.stderr).toMatch(/node:crypto does not confirm it/);
 
-    for (const [content, why] of [['{"state":', /not JSON/], ['{"schema":1,"state":"mining"}', /no job fingerprint/]] as const) {
+    await Promise.all(([['{"state":', /not JSON/], ['{"schema":1,"state":"mining"}', /no job fingerprint/]] as const).map(async ([content, why]) => {
       const damaged = tempPath();
       writeFileSync(damaged, content);
       const r = await runCli(['--status-file', damaged, '--resume'], request);
       expect([r.code, r.stdout]).toEqual([1, '']);
       expect(r.stderr).toMatch(why);
       expect(readFileSync(damaged, 'utf8')).toBe(content);
-    }
+    }));
     const usage = await runCli(['--resume'], request);
     expect([usage.code, usage.stdout]).toEqual([1, '']);
     expect(usage.stderr).toMatch(/--resume .* give --status-file PATH/);
@@ -167,7 +170,11 @@ describe('--resume', () => {
     expect(existsSync(`${path}.lock`)).toBe(true); // left by the killed process
     const after = await runCli(['--quiet', '--status-file', path, '--resume', '--count', '100000'], endless);
     expect(after.stderr).toMatch(/describes the range/); // the lock was taken over; the range differs
-    const resumed = await runCli(['--quiet', '--status-file', path, '--resume', '--workers', '2'], endless, { onSpawn: (c) => setTimeout(() => c.kill('SIGTERM'), 800) });
+    // Stopped once it has taken the file over (its own pid in it) and is mining.
+    const resumed = await runCli(['--quiet', '--status-file', path, '--resume', '--workers', '2'], endless, {
+      onSpawn: (c) => void until(() => { try { const s = status(path); return s.pid === c.pid && s.state === 'mining'; } catch { return false; } }, 'the resumed run to take the file over')
+        .then(() => c.kill('SIGTERM'), () => c.kill('SIGKILL')),
+    });
     expect(resumed.code).toBe(143);
     expect(existsSync(`${path}.lock`)).toBe(false);
   });
@@ -179,7 +186,7 @@ describe('--shard I/N', () => {
     const request = requestJson(v.preimage_hex, '7fffffffffffffff', 4);
     const whole = { start: v.nonce_int_le - 1_500_000, count: 2_000_000 };
     const size = whole.count / 4;
-    for (let i = 0; i < 4; i++) {
+    await Promise.all([0, 1, 2, 3].map(async (i) => {
       const path = tempPath();
       const r = await runCli(['--quiet', '--start', String(whole.start), '--count', String(whole.count), '--shard', i === 3 ? 'env:JOB_COMPLETION_INDEX/4' : `${i}/4`, '--status-file', path], request, {
         env: { JOB_COMPLETION_INDEX: '3' },
@@ -188,7 +195,7 @@ describe('--shard I/N', () => {
       expect(r.code, `shard ${i}`).toBe(i < 3 ? 2 : holdsHit ? 0 : 2);
       expect(status(path)).toMatchObject({ range: { start: String(whole.start + i * size), count: String(size) }, shard: { index: i, count: 4 } });
       if (i === 3) expect(JSON.parse(r.stdout).nonce_hex).toBe(v.nonce_hex);
-    }
+    }));
   });
 
   it('refuses bad specs with a clear usage error (exit 1, stdout empty)', async () => {
@@ -197,11 +204,17 @@ describe('--shard I/N', () => {
       ['4/4', /index 4 is not below 4/], ['1/0', /at least 1/], ['-1/4', /whole number from 0/], ['x/4', /whole number from 0/],
       ['2', /takes I\/N/], ['env:DMINT_UNSET_VARIABLE/4', /DMINT_UNSET_VARIABLE is not set/], ['1/8 --count 3', /cannot be cut into 8 shards/],
     ];
-    for (const [spec, why] of cases) {
+    // Every spec the parser judges, in-process; a range too small to cut is judged once the request's width is known.
+    for (const [spec, why] of cases.slice(0, -1)) {
+      expect(() => parseCli([`--shard=${spec}`], {}), spec).toThrow(UsageError);
+      expect(() => parseCli([`--shard=${spec}`], {}), spec).toThrow(why);
+    }
+    // Through the binary: one the parser refuses, and the range that cannot be cut.
+    await Promise.all([cases[0], cases.at(-1)!].map(async ([spec, why]) => {
       const [value, ...more] = spec.split(' ');
       const r = await runCli([`--shard=${value}`, ...more], request);
       expect([r.code, r.stdout], spec).toEqual([1, '']);
-      expect(r.stderr, spec).toMatch(why);
-    }
+      expect(r.stderr, spec).toMatch(new RegExp(`^dmint-miner: usage error: .*${why.source}`));
+    }));
   });
 });

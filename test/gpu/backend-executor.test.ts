@@ -15,6 +15,7 @@ import type { ScanResult } from '../../src/core/kernel.ts';
 import type { MineRequest } from '../../src/core/request.ts';
 import { checkHit } from '../../src/core/verify.ts';
 import { nodeSha256, vectorById as vector, vectorRequest as request } from '../support/vectors.ts';
+import { until } from '../support/budgets.ts';
 
 const V = vector('pxd-mainnet-mint-c9fdcd34');
 /** Nonces in the window, which ends at the vector's nonce (the lowest hit in it), plus some above. */
@@ -181,8 +182,8 @@ describe('the GPU side of the browser Miner, against fakes', () => {
     expect(world.misses()).toEqual([]);
     expect(miner.status).toMatchObject({ active: 'wasm', calibrating: false, gpuProblem: null });
     expect(miner.status.rates.wasm!).toBeGreaterThan(miner.status.rates.webgpu!);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(gpu.destroyed).toBe(true);
+    // Freed once the workers are kept: awaited, not guessed.
+    expect(await until(() => gpu.destroyed, 'the GPU to be destroyed', 5000)).toBe(true);
   });
 
   it('auto without a GPU goes to the workers at once, saying why', async () => {

@@ -18,19 +18,23 @@ import { MAX_TARGET } from '../../src/core/request.ts';
 import { nonceFromHex } from '../../src/core/nonce.ts';
 import { verifySolutionSync } from '../../src/core/verify.ts';
 import { findDawn } from '../../src/node/gpu-process.ts';
+import { PROMISES, measureMachine, withinPromise } from '../support/budgets.ts';
 import { runCli, type CliRun } from '../support/cli.ts';
 import { taskStats } from '../support/tasks.ts';
 import { NO_ADAPTER_ENV, descendantsOf, environOf, isRunning, openGpuOrSkip, type ProcessEntry } from '../support/gpu.ts';
+import { needs } from '../support/skips.ts';
 import { nodeSha256, vectorById as vector, vectorRequest as request } from '../support/vectors.ts';
 
-let gpuHere = false;
+/** The note GPU tests skip with where there is no GPU; null where there is one. */
+let noGpu: string | null = 'mesa: the GPU process was not opened';
 
 beforeAll(async () => {
-  gpuHere = (await openGpuOrSkip('test/gpu/cli-gpu.test.ts')).ok;
+  const probe = await openGpuOrSkip('test/gpu/cli-gpu.test.ts');
+  noGpu = probe.ok ? null : probe.note;
 });
 
 const needGpu = (ctx: TestContext): void => {
-  if (!gpuHere) ctx.skip();
+  if (noGpu !== null) ctx.skip(noGpu);
 };
 
 /** `--start/--count` of the window of `count` nonces ending at the vector's nonce (the lowest valid one from 0). */
@@ -137,7 +141,8 @@ describe('dmint-miner on the GPU', () => {
       expect([r.code, r.signal]).toEqual([code, null]);
       expect(r.stdout).toBe('');
       // 'close' comes once the process is gone and its pipes are closed.
-      expect(exitedAfter, `exited ${exitedAfter.toFixed(0)} ms after the signal`).toBeLessThan(500);
+      const bound = withinPromise(PROMISES.stopMs, await measureMachine());
+      expect(exitedAfter, `exited ${exitedAfter.toFixed(0)} ms after the signal (bound ${bound} ms)`).toBeLessThan(bound);
       expect(before.filter((p) => /gpu-child/.test(p.cmdline))).toHaveLength(1);
       const left = before.filter((p) => isRunning(p.pid));
       expect(left, 'processes of the miner still running after it exited').toEqual([]);
@@ -152,13 +157,14 @@ describe('dmint-miner on the GPU', () => {
     expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ state: 'exhausted', backend: 'webgpu', attempts: 3_000_000 });
   });
 
-  it.skipIf(process.platform !== 'linux')('--priority low --backend webgpu: the GPU process, started after the priority was lowered, hashes at nice 19, every thread of it', async (ctx) => {
+  it('--priority low --backend webgpu: the GPU process, started after the priority was lowered, hashes at nice 19, every thread of it', needs('linux'), async (ctx) => {
     needGpu(ctx);
     let nices: number[] | undefined;
     const r = await runCli(['--priority', 'low', '--backend', 'webgpu', '--progress', 'json'], ENDLESS, {
       timeoutMs: 60_000,
       onSpawn: (child) => {
         const tree = watchTree(child);
+        let framesWithGpu = 0;
         child.stderr!.on('data', () => {
           const gpu = tree.gpu()[0];
           if (gpu === undefined || nices !== undefined) return;
@@ -168,15 +174,17 @@ describe('dmint-miner on the GPU', () => {
           } catch {
             return; // not there yet, or gone
           }
-          // Once two of its threads have hashed a little (slowly at nice 19 on a busy machine), all of them are read.
-          if (tasks.filter((t) => t.ticks >= 3).length < 2) return;
+          // The GPU process by identity, not by the CPU time of its threads: at nice 19 on a saturated
+          // machine they may not hash at all for a long while. Two progress frames after it appeared it
+          // has opened its device and started its threads; every one of them is read.
+          if (tasks.length < 2 || ++framesWithGpu < 2) return;
           nices = [...new Set(tasks.map((t) => t.nice))];
           child.kill('SIGTERM');
         });
       },
     });
     expect(r.code, r.stderr).toBe(143);
-    expect(nices, 'the GPU process was seen hashing').toEqual([19]);
+    expect(nices, 'the GPU process was seen with its threads').toEqual([19]);
   });
 
   it('--workers 1 --backend webgpu answers, and its GPU process hashes on one thread (LP_NUM_THREADS=1, surfaceless EGL)', async (ctx) => {
@@ -205,8 +213,19 @@ describe('dmint-miner on the GPU', () => {
   });
 });
 
+/**
+ * stderr of `--backend webgpu` without an adapter: one line saying what to install. On a loaded
+ * machine opening the GPU may outlast the first progress interval: frames then come first, and
+ * must count nothing hashed (the workers never take over).
+ */
+function expectNoGpuError(stderr: string): void {
+  const lines = stderr.trimEnd().split('\n');
+  for (const f of lines.filter((l) => l.startsWith('{"progress":'))) expect(JSON.parse(f).progress.attempts, f).toBe(0);
+  expect(lines.filter((l) => !l.startsWith('{"progress":'))).toEqual([expect.stringMatching(/^dmint-miner: --backend webgpu: [^\n]*install/)]);
+}
+
 // Hiding every adapter through the environment works for Mesa's EGL and the Vulkan loader: Linux only.
-describe.skipIf(process.platform !== 'linux')('dmint-miner without a WebGPU adapter (forced through the environment)', () => {
+describe('dmint-miner without a WebGPU adapter (forced through the environment)', needs('linux'), () => {
   it('--backend webgpu exits 1 with one stderr line saying what to install, nothing on stdout, and no process left', async () => {
     let tree: ReturnType<typeof watchTree> | undefined;
     const r = await runCli(['--backend', 'webgpu', ...windowTo('gen-w4-506', 1_500_001)], request('gen-w4-506'), {
@@ -215,7 +234,7 @@ describe.skipIf(process.platform !== 'linux')('dmint-miner without a WebGPU adap
     });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^dmint-miner: --backend webgpu: [^\n]*install[^\n]*\n$/);
+    expectNoGpuError(r.stderr);
     if (process.platform === 'linux') {
       // Dawn there: the Mesa packages; no Dawn: the webgpu package.
       expect(r.stderr).toContain(findDawn() === null ? 'npm install webgpu' : 'apt-get install libegl-mesa0 libgl1-mesa-dri libegl-dev');
@@ -227,7 +246,7 @@ describe.skipIf(process.platform !== 'linux')('dmint-miner without a WebGPU adap
     for (const count of [100_001, 1]) {
       const r = await runCli(['--backend', 'webgpu', ...windowTo('gen-w4-506', count)], request('gen-w4-506'), { env: NO_ADAPTER_ENV });
       expect([r.code, r.stdout], `a window of ${count} ending at the hit`).toEqual([1, '']);
-      expect(r.stderr).toMatch(/^dmint-miner: --backend webgpu: [^\n]*install[^\n]*\n$/);
+      expectNoGpuError(r.stderr);
     }
   });
 

@@ -30,7 +30,11 @@ describe('Miner (Node library)', () => {
     expect(err).toBeInstanceOf(VerificationError);
     expect((err as Error).message).toMatch(/does not confirm it/);
     const broken = newMiner({ threads: 1, workerFile: '/nonexistent/worker.cjs' });
-    await expect(broken.mine(requestJson(endless.preimage_hex, MAX, 4), { count: 1000 })).rejects.toThrow();
+    const failed = await broken.mine(requestJson(endless.preimage_hex, MAX, 4), { count: 1000 }).catch((e: unknown) => e);
+    // The thread's own failure, named, with Node's error as the cause: not a hang, not a bare rejection.
+    expect(failed).toBeInstanceOf(Error);
+    expect((failed as Error).message).toMatch(/^a mining thread failed: Cannot find module '\/nonexistent\/worker\.cjs'/);
+    expect((failed as Error).cause).toMatchObject({ code: 'ERR_MODULE_NOT_FOUND' });
     expect(broken.jobs).toBe(0);
   });
 });

@@ -1,18 +1,12 @@
 // Shared by the Node GPU suites (test/gpu/node-*.test.ts, test/gpu/cli-gpu.test.ts): whether
-// this machine has a WebGPU adapter in Node (decided by actually opening the GPU process),
-// the skip notice where it has none, an environment that hides every adapter, node:crypto
-// references, and the process table (/proc) to check that no helper process outlives its miner.
+// this machine has a WebGPU adapter in Node (openGpuOrSkip, from skips.ts with the other skip
+// groups), an environment that hides every adapter, node:crypto references, and the process
+// table (/proc) to check that no helper process outlives its miner.
 import { readdirSync, readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KernelBound } from '../../src/core/kernel-bound.ts';
 import type { NonceWidth } from '../../src/core/nonce.ts';
-import type { GpuAdapterSummary } from '../../src/gpu/kernel.ts';
-import { startGpuProcess, type GpuProcess, type GpuProcessStart } from '../../src/node/gpu-process.ts';
 import { belowBound, refDigest } from './kernels.ts';
-
-/** What to install for the software adapter, as the skip notice says it. */
-export const MESA_HINT = 'install the Mesa packages: apt-get install -y libegl-mesa0 libgl1-mesa-dri libegl-dev; .ci/run does';
 
 /**
  * An environment in which Dawn finds no adapter on this kind of machine: glvnd's EGL loads no
@@ -25,34 +19,8 @@ export const NO_ADAPTER_ENV: Record<string, string> = {
   VK_DRIVER_FILES: '/nonexistent/vk-icd.json',
 };
 
-/** A GPU process opened for a suite, or why there is none. */
-export type GpuProbe =
-  | { ok: true; gpu: GpuProcess; start: GpuProcessStart; adapter: GpuAdapterSummary | null }
-  | { ok: false; reason: string };
-
-/**
- * Open the real GPU process (dist/node/gpu-child.js) and wait until it has an adapter and a
- * compiled kernel. Where that fails, print the suite's one skip notice (naming `testFile`) and
- * say why; the caller then skips every test that needs the GPU.
- */
-export async function openGpuOrSkip(testFile: string | URL, options: { threads?: number; keep?: boolean } = {}): Promise<GpuProbe> {
-  const start = startGpuProcess({ threads: options.threads ?? 2 });
-  try {
-    const gpu = await start.ready;
-    if (!options.keep) {
-      start.kill();
-      await start.ended;
-    }
-    return { ok: true, gpu, start, adapter: gpu.adapter };
-  } catch (err) {
-    start.kill();
-    await start.ended;
-    const reason = err instanceof Error ? err.message : String(err);
-    const name = typeof testFile === 'string' ? testFile : `test/gpu/${basename(fileURLToPath(testFile))}`;
-    console.warn(`${name}: no WebGPU adapter in Node (${reason}), so the GPU suite is SKIPPED (${MESA_HINT})`);
-    return { ok: false, reason };
-  }
-}
+// The adapter probe and its skip notice live with the other groups' detection.
+export { openGpuOrSkip, type GpuProbe } from './skips.ts';
 
 /** The lowest nonce of `[start, start + count)` whose digest is below `bound`, by node:crypto (stops at the first). */
 export function refLowest(preimage: Uint8Array, width: NonceWidth, bound: KernelBound, start: bigint, count: number): bigint | null {
