@@ -7,14 +7,12 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
 import { browserDriver } from '../contract/browser-driver.ts';
 import { describeMinerContract } from '../contract/miner-contract.ts';
-import { hasChromium, launchChromium } from '../support/browser.ts';
+import { launchChromium } from '../support/browser.ts';
+import { needs } from '../support/skips.ts';
 import { serveLib } from '../support/lib-server.ts';
 
-if (!hasChromium) {
-  console.warn('test/browser/miner.contract.test.ts: /usr/bin/chromium is missing, so the browser Miner contract is SKIPPED (install it: apt-get install -y chromium; .ci/run does)');
-}
 
-describe.skipIf(!hasChromium)('the browser Miner in Chromium', () => {
+describe('the browser Miner in Chromium', needs('chromium'), () => {
   let browser: Browser;
   /** The pages open now, with everything they logged. */
   const pages: { page: Page; logs: string[] }[] = [];

@@ -7,12 +7,13 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_WEBGPU_ARGS, ENGINE_PATHS } from '../../scripts/engines.mjs';
-import { PageSet, hasChromium, jobLink, launchChromium, serveWeb, strayActivity, text, waitForState, type WebServer } from '../support/browser.ts';
+import { PageSet, jobLink, launchChromium, serveWeb, strayActivity, text, waitForState, type WebServer } from '../support/browser.ts';
+import { needs, noChromiumAdapter } from '../support/skips.ts';
 import { vectorById as vector, vectorRequest as request } from '../support/vectors.ts';
 
 const lowestNonce = async (page: import('playwright-core').Page) => JSON.parse(await text(page, '#result')).nonce_hex as string;
 
-describe.skipIf(!hasChromium)('the mining page\'s backend choice in Chromium', () => {
+describe('the mining page\'s backend choice in Chromium', needs('chromium'), () => {
   let server: WebServer;
   let plain: PageSet;
   let gpu: PageSet;
@@ -29,7 +30,7 @@ describe.skipIf(!hasChromium)('the mining page\'s backend choice in Chromium', (
     const probe = await gpu.page();
     await probe.page.goto(`${server.url}index.html`);
     adapter = await probe.page.evaluate(async () => Boolean(await (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu?.requestAdapter()));
-    if (!adapter) console.warn('test/browser/page-gpu.test.ts: Chromium offers no WebGPU adapter here, so the page\'s GPU tests are SKIPPED');
+    if (!adapter) noChromiumAdapter();
   });
 
   afterAll(async () => {
@@ -64,7 +65,7 @@ describe.skipIf(!hasChromium)('the mining page\'s backend choice in Chromium', (
   });
 
   it('on the software adapter: the GPU mines a window to the lowest hit, then Automatic measures both and keeps the workers', async (ctx) => {
-    if (!adapter) ctx.skip();
+    if (!adapter) ctx.skip(noChromiumAdapter());
     const v = vector('gen-w8-1282');
     const p = await gpu.page();
     await p.page.goto(jobLink(server.url, request('gen-w8-1282'), { start: v.nonce_int_le - 40_000, count: 80_000, backend: 'webgpu', autostart: 1 }));
