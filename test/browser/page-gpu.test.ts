@@ -83,9 +83,12 @@ describe('the mining page\'s backend choice in Chromium', needs('chromium'), () 
     expect(await waitForState(p.page, ['found', 'exhausted', 'error'])).toBe('found');
     expect(await lowestNonce(p.page)).toBe(w.nonce_hex);
     // The workers hash while the adapter opens, so a fast machine can finish the window before the
-    // calibration ends: it goes on with the next job, here the same one started again.
+    // calibration ends: it goes on with the next job, here the same one started again. A busy machine
+    // may need several jobs for it (each side is timed on the job's own nonces), so the jobs go on
+    // until it decides or a minute has passed, not for a fixed number of them.
     const undecided = async () => /^Measuring|while the GPU opens/.test(await text(p.page, '#env-backend'));
-    for (let more = 0; more < 5 && await undecided(); more++) {
+    const giveUp = performance.now() + 60_000;
+    while (performance.now() < giveUp && await undecided()) {
       await p.page.click('#start-btn');
       await waitForState(p.page, ['mining', 'found', 'error']);
       expect(await waitForState(p.page, ['found', 'exhausted', 'error'])).toBe('found');
