@@ -78,8 +78,10 @@ async function timerLag(n: number): Promise<number> {
 }
 
 /**
- * Measure the machine now: {@link MachineTime}. Cached per process, so every
- * case of a file sees the same numbers; costs about a quarter of a second.
+ * Measure the machine now: {@link MachineTime}. Cached until
+ * {@link forgetMachine} (called before each test file by
+ * test/support/per-file.ts), so every case of a file sees the same numbers;
+ * costs about a quarter of a second.
  */
 export function measureMachine(): Promise<MachineTime> {
   cached ??= (async () => {
@@ -88,6 +90,15 @@ export function measureMachine(): Promise<MachineTime> {
     return { batchMs, rateHs: (BATCH_SIZE / batchMs) * 1000, lagMs };
   })();
   return cached;
+}
+
+/**
+ * Drop the cached measurement: the next {@link measureMachine} measures again.
+ * The timed files share one process, one after another; each measures the machine as it
+ * finds it, not as the file before found it.
+ */
+export function forgetMachine(): void {
+  cached = undefined;
 }
 
 /**
@@ -125,25 +136,37 @@ export function nonceWindow(seconds: number, t: MachineTime | { rateHs: number }
   return BigInt(Math.max(BATCH_SIZE, Math.ceil(seconds * t.rateHs * threads)));
 }
 
-/** Milliseconds between {@link until}'s probes. */
+/** Milliseconds between {@link until}'s probes in its first {@link POLL_FAST_FOR_MS}. */
 const POLL_MS = 10;
+/** Milliseconds between {@link until}'s probes once it has waited {@link POLL_FAST_FOR_MS}. */
+const POLL_SLOW_MS = 50;
+/**
+ * How long {@link until} probes every {@link POLL_MS}. A probe of a browser page is a driver
+ * round trip costing about 3 ms of CPU (a quarter of a core at 10 ms), and a wait for a progress
+ * report lasts half a second or more; probed that often by several pages at once, the probes
+ * alone slowed the suite. What ends within this long is still seen within 10 ms.
+ */
+const POLL_FAST_FOR_MS = 500;
 
 /**
- * Probe every 10 ms until `probe` returns something truthy, and return it.
- * Rejects after `timeoutMs` (default 20 s: a backstop for a state that never
- * comes, not a budget) with an error naming `what` and the last value seen.
+ * Probe until `probe` returns something truthy, and return it: every 10 ms for
+ * the first half second, then every 50 ms. Rejects after `timeoutMs` (default
+ * 20 s: a backstop for a state that never comes, not a budget) with an error
+ * naming `what` and the last value seen.
  */
 export async function until<T>(
   probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   what: string,
   timeoutMs = 20_000,
 ): Promise<T> {
-  const end = performance.now() + timeoutMs;
+  const begin = performance.now();
+  const end = begin + timeoutMs;
   for (;;) {
     const v = await probe();
     if (v) return v;
-    if (performance.now() >= end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(v)})`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
+    const now = performance.now();
+    if (now >= end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(v)})`);
+    await new Promise((r) => setTimeout(r, now - begin < POLL_FAST_FOR_MS ? POLL_MS : POLL_SLOW_MS));
   }
 }
 
