@@ -13,7 +13,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MineResponse } from '../../src/core/job-api.ts';
-import { PROMISES, measureMachine, withinPromise } from '../support/budgets.ts';
+import { PROMISES, measureMachine, slowdown, withinPromise } from '../support/budgets.ts';
 import { fixture, type PowVector } from '../support/vectors.ts';
 import type { DriverJob, DriverMiner, JobSpec, MinerDriver, Report, ThrownInfo } from './driver.ts';
 
@@ -83,10 +83,13 @@ function expectPlausibleReports(reports: Report[], w: Window): void {
  * Nonces a job should span to last about `seconds` at the measured rate (two
  * threads), never fewer than `floor`. Sizing by the rate keeps a case as short
  * as it can be on a fast machine yet long enough on a loaded one: a job must
- * outlast what the case does to it while it runs.
+ * outlast what the case does to it while it runs. What a case does (a thread
+ * started, a surplus one handing back) also slows under load while the job's
+ * nonces are sized for the loaded rate, so `seconds` stretches by the
+ * machine's {@link slowdown}: the same on a machine that is not saturated.
  */
-function leadFor(rate: number, seconds: number, floor = 500_000): number {
-  return Math.max(floor, Math.round(rate * seconds));
+function leadFor(rate: number, seconds: number, slow: number, floor = 500_000): number {
+  return Math.max(floor, Math.round(rate * seconds * slow));
 }
 
 /** Poll `ok` every 20 ms until it holds or `ms` pass; whether it held. */
@@ -122,12 +125,15 @@ export function describeMinerContract(title: string, open: () => Promise<MinerDr
     let d: MinerDriver;
     /** Nonces per second at two threads, as measured before the first case. */
     let rate: number;
+    /** How much slower than the promises assume the machine ran before the first case (1 when not saturated). */
+    let slow: number;
     /** {@link ABORT_MS} on this machine now: the promise itself unless the machine is saturated. */
     let abortBound: number;
     /** The stop promise (threads idle within a batch and 0.5 s) on this machine now. */
     let stopBound: number;
     beforeAll(async () => {
       const machine = await measureMachine();
+      slow = slowdown(machine);
       abortBound = withinPromise(PROMISES.abortMs, machine);
       stopBound = withinPromise(PROMISES.stopMs, machine);
       d = await open();
@@ -185,7 +191,7 @@ export function describeMinerContract(title: string, open: () => Promise<MinerDr
     it('applies setThreads to a running job, up (beyond the cores) and down, without changing the answer', async () => {
       const m = await d.create({ threads: 2 });
       // Three phases of about 0.4 s each, one of them at a single thread.
-      const w = windowOf(deep, leadFor(rate, 2.5));
+      const w = windowOf(deep, leadFor(rate, 2.5, slow));
       const job = await m.mine(w.request, { ...span(w), progress: true });
       // Threads start on demand (slowly on a loaded machine); then the count must hold, never above the limit.
       expect(await m.untilActive(2, 5000)).toBe(2);
@@ -211,7 +217,7 @@ export function describeMinerContract(title: string, open: () => Promise<MinerDr
     it('pause stops hashing (no thread busy, progress frozen) and resume finishes with the same answer', async () => {
       const m = await d.create({ threads: 2 });
       // The pause comes after the first progress report (half a second): the job must outlast that with room.
-      const w = windowOf(deep, leadFor(rate, 3));
+      const w = windowOf(deep, leadFor(rate, 3, slow));
       const job = await m.mine(w.request, { ...span(w), progress: true });
       // Some hashing to freeze: threads start slowly on a loaded machine.
       expect(await until(async () => (await job.reports()).some((r) => r.attempts > 0), 5000), 'a progress report with attempts').toBe(true);
@@ -272,7 +278,7 @@ export function describeMinerContract(title: string, open: () => Promise<MinerDr
       // Started threads: the bound is about stopping hashing, not about a thread that is still loading.
       expect(await (await m.mine(requestOf(ENDLESS_V1), { count: 100_000 })).result()).toEqual({ exhausted: true });
       const doomed = await m.mine(requestOf(ENDLESS_V1), { progress: true });
-      const w = windowOf(deep, leadFor(rate, 2)); // at half the threads while the others run
+      const w = windowOf(deep, leadFor(rate, 2, slow)); // at half the threads while the others run
       const kept = await m.mine(w.request, span(w));
       // Both hashing: the jobs take turns by piece, and the doomed one has counted nonces.
       expect(await until(async () => (await doomed.reports()).some((r) => r.attempts > 0), 10_000), 'the doomed job hashing').toBe(true);
@@ -308,7 +314,7 @@ export function describeMinerContract(title: string, open: () => Promise<MinerDr
     });
 
     it('keeps the lowest hit under random thread changes and pauses (several seeds, many small pieces)', async () => {
-      const lead = Math.min(leadFor(rate, 0.4), 3_000_000); // the vectors' nonces are under 4M
+      const lead = Math.min(leadFor(rate, 0.4, slow), 3_000_000); // the vectors' nonces are under 4M
       const cases = [
         { seed: 1, w: windowOf(vector('gen-w4-11127'), lead, 200_000) },
         { seed: 2, w: windowOf(vector('gen-w8-409'), lead, 200_000) },
