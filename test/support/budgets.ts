@@ -170,23 +170,6 @@ export async function until<T>(
   }
 }
 
-/**
- * Measure how long `act` takes to settle, in milliseconds, and assert it within
- * the bound {@link withinPromise} gives for `promiseMs` now; returns the time.
- * `what` names the promise in the failure.
- */
-export async function expectWithin(promiseMs: number, what: string, act: () => Promise<unknown>): Promise<number> {
-  const t = await measureMachine();
-  const t0 = performance.now();
-  await act();
-  const ms = performance.now() - t0;
-  const bound = withinPromise(promiseMs, t);
-  if (ms >= bound) {
-    throw new Error(`${what}: took ${ms.toFixed(0)} ms, over the ${bound} ms bound (promise ${promiseMs} ms; batch ${t.batchMs.toFixed(1)} ms, lag ${t.lagMs.toFixed(1)} ms)`);
-  }
-  return ms;
-}
-
 /** What {@link abortedWithin} saw. */
 export interface Aborted {
   /** What the job rejected with. */
